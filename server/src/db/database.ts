@@ -1,0 +1,167 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import {
+  CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler,
+  type DatabaseConnection, type Dialect, type Driver, type QueryResult, type TransactionSettings,
+} from 'kysely'
+import pg from 'pg'
+import type { PGlite } from '@electric-sql/pglite'
+import type { DB } from './schema.js'
+
+/** The role every application query runs as; row-level security applies to it (it owns nothing). */
+export const APP_ROLE = 'rongmei_app'
+
+export interface Database {
+  kind: 'pglite' | 'postgres'
+  kysely: Kysely<DB>
+  /** Runs SQL as the schema owner (migrations, backup, restore): never for request work. */
+  runAsOwner<T>(fn: (owner: Kysely<DB>) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/**
+ * PGlite is one connection in one process: this driver hands it out to one user at a time,
+ * so a transaction never interleaves with another query.
+ */
+class PGliteDriver implements Driver {
+  private queue: Promise<void> = Promise.resolve()
+  constructor(private readonly pglite: PGlite) {}
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void
+    const previous = this.queue
+    this.queue = new Promise<void>((resolve) => { release = resolve })
+    await previous
+    return new PGliteConnection(this.pglite, release)
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : ''
+    await connection.executeQuery(CompiledQuery.raw(`begin${isolation}`))
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'))
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'))
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    ;(connection as PGliteConnection).release()
+  }
+
+  async destroy(): Promise<void> {
+    await this.queue
+    if (!this.pglite.closed) await this.pglite.close()
+  }
+}
+
+class PGliteConnection implements DatabaseConnection {
+  constructor(private readonly pglite: PGlite, readonly release: () => void) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (query.parameters.length === 0) {
+      // Parameterless text may hold several statements (migrations): use the simple protocol.
+      const results = await this.pglite.exec(query.sql)
+      const last = results[results.length - 1]
+      return { rows: (last?.rows ?? []) as R[], numAffectedRows: last?.affectedRows === undefined ? undefined : BigInt(last.affectedRows) }
+    }
+    const result = await this.pglite.query<R>(query.sql, query.parameters as unknown[])
+    return { rows: result.rows, numAffectedRows: result.affectedRows === undefined ? undefined : BigInt(result.affectedRows) }
+  }
+
+  // Streaming is not needed on the embedded database: one batch is the whole result.
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    yield await this.executeQuery<R>(query)
+  }
+}
+
+function pgliteDialect(pglite: PGlite): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new PGliteDriver(pglite),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  }
+}
+
+// Return bigint and numeric columns as strings (exact), timestamps as Date; same on both drivers.
+pg.types.setTypeParser(20, (v) => v)
+
+async function roleExists(run: (sql: string) => Promise<unknown[]>): Promise<boolean> {
+  const rows = await run(`select 1 from pg_roles where rolname = '${APP_ROLE}'`)
+  return rows.length > 0
+}
+
+/** Opens the embedded database in `dataDir` (or in memory for `memory://`). */
+export async function openPGlite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const isMemory = dataDir.startsWith('memory://')
+  const dir = isMemory ? dataDir : path.join(dataDir, 'pgdata')
+  if (!isMemory) fs.mkdirSync(dir, { recursive: true })
+  const pglite = await PGlite.create(dir)
+  const run = async (sql: string) => (await pglite.query(sql)).rows
+  // The app role must exist before we can switch to it; migrations grant it rights.
+  const becomeApp = async () => {
+    if (await roleExists(run)) await pglite.exec(`set role ${APP_ROLE}`)
+  }
+  await becomeApp()
+  const kysely = new Kysely<DB>({ dialect: pgliteDialect(pglite) })
+  return {
+    kind: 'pglite',
+    kysely,
+    async runAsOwner(fn) {
+      // Take the single connection so nothing else runs while we are the owner.
+      return kysely.connection().execute(async (conn) => {
+        await pglite.exec('reset role')
+        try {
+          return await fn(conn)
+        } finally {
+          await becomeApp()
+        }
+      })
+    },
+    close: () => kysely.destroy(),
+  }
+}
+
+/**
+ * Connects to a Postgres server. Request work runs on a pool whose connections switch to the
+ * app role; the owner connection is only for migrations, backup and restore.
+ */
+export async function openPostgres(url: string, { poolSize = 10 } = {}): Promise<Database> {
+  const ownerPool = new pg.Pool({ connectionString: url, max: 1 })
+  const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) })
+  let isAppRoleReady = await roleExists(async (sql) => (await ownerPool.query(sql)).rows)
+  const kysely = new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: url, max: poolSize }),
+      onCreateConnection: async (conn) => {
+        if (!isAppRoleReady) throw new Error('database not migrated: run `rongmei migrate` first')
+        await conn.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`))
+      },
+    }),
+  })
+  return {
+    kind: 'postgres',
+    kysely,
+    async runAsOwner(fn) {
+      const result = await fn(owner)
+      isAppRoleReady = await roleExists(async (sql) => (await ownerPool.query(sql)).rows)
+      return result
+    },
+    async close() {
+      await kysely.destroy()
+      await owner.destroy()
+    },
+  }
+}
+
+/** Opens the database the configuration names: a Postgres server or the embedded one. */
+export function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPGlite(options.dataDir)
+}

@@ -1,0 +1,148 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/** Kysely table types; keep in step with server/migrations (the schema drift test compares them). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown> | undefined, string | Record<string, unknown>>
+
+export interface TenantsTable {
+  id: Generated<string>
+  slug: string
+  name: string
+  kind: 'platform' | 'center' | 'unit'
+  parent_id: string | null
+  path: string[]
+  is_disabled: Generated<boolean>
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface UsersTable {
+  id: Generated<string>
+  username: string
+  display_name: string
+  email: string | null
+  phone: string | null
+  home_tenant_id: string
+  password_hash: string
+  password_changed_at: Generated<Timestamp>
+  must_change_password: Generated<boolean>
+  totp_secret_enc: string | null
+  totp_enabled_at: Timestamp | null
+  totp_last_step: string | null
+  failed_attempts: Generated<number>
+  locked_until: Timestamp | null
+  is_disabled: Generated<boolean>
+  is_demo: Generated<boolean>
+  last_login_at: Timestamp | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface PasswordHistoryTable {
+  id: Generated<string>
+  user_id: string
+  password_hash: string
+  created_at: Generated<Timestamp>
+}
+
+export interface RolesTable {
+  id: Generated<string>
+  tenant_id: string | null
+  code: string
+  name: string
+  description: Generated<string>
+  permissions: string[]
+  is_builtin: Generated<boolean>
+  is_totp_required: Generated<boolean>
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface MembershipsTable {
+  id: Generated<string>
+  tenant_id: string
+  user_id: string
+  role_id: string
+  extends_to_descendants: Generated<boolean>
+  is_primary: Generated<boolean>
+  created_at: Generated<Timestamp>
+  created_by: string | null
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: string
+  csrf_token: string
+  is_mfa_passed: Generated<boolean>
+  ip: string | null
+  user_agent: string | null
+  created_at: Generated<Timestamp>
+  last_seen_at: Generated<Timestamp>
+  expires_at: Timestamp
+  revoked_at: Timestamp | null
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>
+  user_id: string
+  tenant_id: string
+  name: string
+  token_hash: string
+  prefix: string
+  scopes: string[]
+  created_at: Generated<Timestamp>
+  last_used_at: Timestamp | null
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+}
+
+export interface SettingsTable {
+  key: string
+  value: Json
+  updated_at: Generated<Timestamp>
+  updated_by: string | null
+}
+
+export interface AuditLogTable {
+  seq: string
+  at: Timestamp
+  tenant_id: string | null
+  actor_id: string | null
+  actor_name: string | null
+  action: string
+  target_type: string | null
+  target_id: string | null
+  outcome: 'success' | 'failure' | 'denied'
+  ip: string | null
+  request_id: string | null
+  details: Json
+  prev_hash: string
+  hash: string
+}
+
+export interface AuditHeadTable {
+  id: Generated<boolean>
+  seq: string
+  hash: string
+}
+
+export interface SchemaMigrationsTable {
+  version: number
+  name: string
+  checksum: string
+  applied_at: Generated<Timestamp>
+}
+
+export interface DB {
+  tenants: TenantsTable
+  users: UsersTable
+  password_history: PasswordHistoryTable
+  roles: RolesTable
+  memberships: MembershipsTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  settings: SettingsTable
+  audit_log: AuditLogTable
+  audit_head: AuditHeadTable
+  schema_migrations: SchemaMigrationsTable
+}

@@ -1,0 +1,75 @@
+/**
+ * One catalogue of errors. Each code is stable API (the console maps it to a message);
+ * `status` is the HTTP status the problem+json reply carries.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, title: 'Request is not valid' },
+  BODY_TOO_LARGE: { status: 413, title: 'Request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  AUTH_REQUIRED: { status: 401, title: 'Sign-in required' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, title: 'Wrong username or password' },
+  AUTH_OTP_REQUIRED: { status: 401, title: 'Two-factor code required' },
+  AUTH_OTP_INVALID: { status: 401, title: 'Two-factor code is wrong' },
+  AUTH_LOCKED: { status: 423, title: 'Account is locked' },
+  AUTH_DISABLED: { status: 403, title: 'Account is disabled' },
+  AUTH_SESSION_EXPIRED: { status: 401, title: 'Session expired' },
+  AUTH_TOKEN_INVALID: { status: 401, title: 'API token is not valid' },
+  CSRF_INVALID: { status: 403, title: 'CSRF token missing or wrong' },
+  MFA_ENROLMENT_REQUIRED: { status: 403, title: 'Two-factor sign-in must be set up first' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Password must be changed first' },
+  PASSWORD_POLICY: { status: 400, title: 'Password does not meet the policy' },
+  PASSWORD_WRONG: { status: 400, title: 'Current password is wrong' },
+  TOTP_REQUIRED_FOR_ROLE: { status: 403, title: 'Two-factor sign-in is required for your roles' },
+  TOTP_NOT_SET_UP: { status: 409, title: 'Two-factor setup was not started' },
+  FORBIDDEN: { status: 403, title: 'Not allowed' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  TENANT_NOT_FOUND: { status: 404, title: 'Tenant not found' },
+  TENANT_SLUG_TAKEN: { status: 409, title: 'Tenant slug is taken' },
+  TENANT_INVALID_PARENT: { status: 422, title: 'Tenant cannot be placed there' },
+  TENANT_DISABLED: { status: 403, title: 'Tenant is disabled' },
+  USER_NOT_FOUND: { status: 404, title: 'User not found' },
+  USERNAME_TAKEN: { status: 409, title: 'Username is taken' },
+  ROLE_NOT_FOUND: { status: 404, title: 'Role not found' },
+  ROLE_CODE_TAKEN: { status: 409, title: 'Role code is taken' },
+  ROLE_IN_USE: { status: 409, title: 'Role is still assigned' },
+  ROLE_BUILTIN_READONLY: { status: 403, title: 'Built-in roles cannot be changed' },
+  ROLE_PERMISSION_RESERVED: { status: 422, title: 'Permission cannot be given to a custom role' },
+  MEMBERSHIP_EXISTS: { status: 409, title: 'User already has this role here' },
+  MEMBERSHIP_LAST_ADMIN: { status: 409, title: 'The last platform administrator cannot be removed' },
+  CONFLICT: { status: 409, title: 'Conflict' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ErrorCode = keyof typeof errorCatalogue
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+/** A domain error: services throw these, the HTTP layer renders them as problem+json. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly errors?: FieldError[]
+  /** Extra members for the problem document (e.g. `lockedUntil`). */
+  readonly extra?: Record<string, unknown>
+
+  constructor(code: ErrorCode, detail?: string, options: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(detail ?? errorCatalogue[code].title, { cause: options.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.status = errorCatalogue[code].status
+    this.errors = options.errors
+    this.extra = options.extra
+  }
+}
+
+/** True for a Postgres unique-violation error (from either driver). */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string }
+  if (e?.code !== '23505') return false
+  return constraint === undefined || e.constraint === constraint || (e.message ?? '').includes(constraint)
+}
