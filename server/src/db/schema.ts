@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely'
 
 /** Kysely table types; keep in step with server/migrations (the schema drift test compares them). */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type NullableTimestamp = Date | null
 type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown> | undefined, string | Record<string, unknown>>
 
 export interface TenantsTable {
@@ -12,8 +12,8 @@ export interface TenantsTable {
   parent_id: string | null
   path: string[]
   is_disabled: Generated<boolean>
-  created_at: Generated<Timestamp>
-  updated_at: Generated<Timestamp>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
 }
 
 export interface UsersTable {
@@ -24,25 +24,25 @@ export interface UsersTable {
   phone: string | null
   home_tenant_id: string
   password_hash: string
-  password_changed_at: Generated<Timestamp>
+  password_changed_at: Generated<Date>
   must_change_password: Generated<boolean>
   totp_secret_enc: string | null
-  totp_enabled_at: Timestamp | null
+  totp_enabled_at: NullableTimestamp
   totp_last_step: string | null
   failed_attempts: Generated<number>
-  locked_until: Timestamp | null
+  locked_until: NullableTimestamp
   is_disabled: Generated<boolean>
   is_demo: Generated<boolean>
-  last_login_at: Timestamp | null
-  created_at: Generated<Timestamp>
-  updated_at: Generated<Timestamp>
+  last_login_at: NullableTimestamp
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
 }
 
 export interface PasswordHistoryTable {
   id: Generated<string>
   user_id: string
   password_hash: string
-  created_at: Generated<Timestamp>
+  created_at: Generated<Date>
 }
 
 export interface RolesTable {
@@ -54,8 +54,8 @@ export interface RolesTable {
   permissions: string[]
   is_builtin: Generated<boolean>
   is_totp_required: Generated<boolean>
-  created_at: Generated<Timestamp>
-  updated_at: Generated<Timestamp>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
 }
 
 export interface MembershipsTable {
@@ -65,7 +65,7 @@ export interface MembershipsTable {
   role_id: string
   extends_to_descendants: Generated<boolean>
   is_primary: Generated<boolean>
-  created_at: Generated<Timestamp>
+  created_at: Generated<Date>
   created_by: string | null
 }
 
@@ -76,10 +76,10 @@ export interface SessionsTable {
   is_mfa_passed: Generated<boolean>
   ip: string | null
   user_agent: string | null
-  created_at: Generated<Timestamp>
-  last_seen_at: Generated<Timestamp>
-  expires_at: Timestamp
-  revoked_at: Timestamp | null
+  created_at: Generated<Date>
+  last_seen_at: Generated<Date>
+  expires_at: Date
+  revoked_at: NullableTimestamp
 }
 
 export interface ApiTokensTable {
@@ -90,22 +90,22 @@ export interface ApiTokensTable {
   token_hash: string
   prefix: string
   scopes: string[]
-  created_at: Generated<Timestamp>
-  last_used_at: Timestamp | null
-  expires_at: Timestamp | null
-  revoked_at: Timestamp | null
+  created_at: Generated<Date>
+  last_used_at: NullableTimestamp
+  expires_at: NullableTimestamp
+  revoked_at: NullableTimestamp
 }
 
 export interface SettingsTable {
   key: string
   value: Json
-  updated_at: Generated<Timestamp>
+  updated_at: Generated<Date>
   updated_by: string | null
 }
 
 export interface AuditLogTable {
   seq: string
-  at: Timestamp
+  at: Date
   tenant_id: string | null
   actor_id: string | null
   actor_name: string | null
@@ -130,7 +130,7 @@ export interface SchemaMigrationsTable {
   version: number
   name: string
   checksum: string
-  applied_at: Generated<Timestamp>
+  applied_at: Generated<Date>
 }
 
 export interface DB {

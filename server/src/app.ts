@@ -1,0 +1,88 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import crypto from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import fastifyStatic from '@fastify/static'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import { httpKernel } from './kernel/http.js'
+import { createSecretBox, loadSecretKey, type SecretBox } from './kernel/secrets.js'
+import { createAuthService } from './modules/identity/auth.service.js'
+import { authRoutes } from './modules/identity/auth.routes.js'
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
+
+/** Everything a module's routes may be given; each module takes only what it uses. */
+export interface AppDeps {
+  config: Config
+  db: Database
+  secretBox: SecretBox
+}
+
+function requestIdFrom(header: unknown): string {
+  // Accept a proxy's request id only when it looks like one, so logs cannot be forged.
+  return typeof header === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(header) ? header : crypto.randomUUID()
+}
+
+/** Builds the Fastify app: kernel plugins, then every module's routes under /api/v1. */
+export async function buildApp({ config, db }: { config: Config; db: Database }): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  })
+  const secretBox = createSecretBox(loadSecretKey(config))
+  const deps: AppDeps = { config, db, secretBox }
+  const auth = createAuthService({ db, secretBox })
+
+  await app.register(cookie)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"],
+      },
+    },
+  })
+  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, message: `Too many requests, retry in ${ctx.after}` }) })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Rongmei 融媒 API', version: '1' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'rongmei_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true })
+  await app.register(httpKernel, { db, auth })
+
+  await app.register(async (api) => {
+    await api.register(authRoutes, { auth, cookieSecure: config.cookieSecure, loginRateLimitPerMinute: config.loginRateLimitPerMinute })
+    for (const register of moduleRoutes) await api.register(register, deps)
+  }, { prefix: '/api/v1' })
+
+  if (fs.existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/console/', wildcard: false })
+    // Client-side routes of the console all load its index page.
+    app.get('/console/*', (_req, reply) => reply.sendFile('index.html'))
+    app.get('/console', (_req, reply) => reply.redirect('/console/'))
+  }
+  app.get('/', (_req, reply) => reply.redirect('/console/'))
+  return app
+}
+
+/** Module route plugins, registered under /api/v1 with the shared deps. */
+type ModuleRoutes = (api: FastifyInstance, deps: AppDeps) => Promise<void>
+const moduleRoutes: ModuleRoutes[] = []

@@ -1,0 +1,94 @@
+import { Command } from 'commander'
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { loadConfig, type Config } from './config.js'
+import { openDatabase, type Database } from './db/database.js'
+import { migrate } from './db/migrate.js'
+import { syncBuiltinRoles } from './modules/identity/builtin-roles.js'
+import { hasDemoUsers, isEmpty, seedDemo } from './seed/demo.js'
+
+/** Opens the configured database, migrated and with the built-in roles in step with the code. */
+export async function openReadyDatabase(config: Config): Promise<Database> {
+  let db: Database
+  try {
+    db = await openDatabase(config)
+  } catch (error) {
+    const message = (error as Error).message ?? ''
+    if (!config.databaseUrl && /lock|busy|already/i.test(message)) {
+      throw new Error(`the embedded database in ${config.dataDir} is in use by another process (is the server running?)`)
+    }
+    throw error
+  }
+  await migrate(db)
+  await syncBuiltinRoles(db)
+  return db
+}
+
+function printDemoCredentials(result: { createdUsers: string[]; password: string; isPasswordDefault: boolean }): void {
+  if (result.createdUsers.length === 0) {
+    console.log('Demo data already present; nothing changed.')
+    return
+  }
+  console.log(`Demo platform seeded: ${result.createdUsers.length} users.`)
+  console.log(`  Sign in at /console/ as "admin" (platform admin), "secadmin", "auditor", or e.g. "district-a.reporter".`)
+  console.log(`  Password of every demo user: ${result.password}${result.isPasswordDefault ? '  (set RONGMEI_DEMO_PASSWORD to choose another)' : ''}`)
+}
+
+async function serve(config: Config, { isSeedingDemoIfEmpty = false } = {}): Promise<void> {
+  const db = await openReadyDatabase(config)
+  if (isSeedingDemoIfEmpty && (await isEmpty(db))) printDemoCredentials(await seedDemo(db, { password: config.demoPassword }))
+  if (config.nodeEnv === 'production' && (await hasDemoUsers(db))) {
+    await db.close()
+    throw new Error('refusing to start in production with demo users present: disable or delete them first')
+  }
+  const app = await buildApp({ config, db })
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    await app.close()
+    await db.close()
+  })
+  await app.listen({ port: config.port, host: config.host })
+}
+
+const program = new Command('rongmei').description('Rongmei 融媒 platform').showHelpAfterError()
+
+program.command('serve').description('migrate, then serve the API, console and public site')
+  .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
+  .option('--seed-demo-if-empty', 'seed the demo platform when the database has no tenant yet')
+  .action(async (options: { port?: string; seedDemoIfEmpty?: boolean }) => {
+    const config = loadConfig(process.env, options.port ? { port: Number(options.port) } : {})
+    await serve(config, { isSeedingDemoIfEmpty: options.seedDemoIfEmpty })
+  })
+
+program.command('migrate').description('apply pending database migrations').action(async () => {
+  const config = loadConfig()
+  const db = await openDatabase(config)
+  try {
+    const applied = await migrate(db)
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.')
+  } finally {
+    await db.close()
+  }
+})
+
+program.command('seed').description('seed data').option('--demo', 'the demo platform, tenants and users (idempotent)')
+  .action(async (options: { demo?: boolean }) => {
+    if (!options.demo) throw new Error('say what to seed: --demo')
+    const config = loadConfig()
+    const db = await openReadyDatabase(config)
+    try {
+      printDemoCredentials(await seedDemo(db, { password: config.demoPassword }))
+    } finally {
+      await db.close()
+    }
+  })
+
+export { program }
+
+const isMain = process.argv[1] && /(main\.ts|rongmei(\.js)?)$/.test(process.argv[1])
+if (isMain) {
+  program.parseAsync(process.argv).catch((error: Error) => {
+    console.error(`rongmei: ${error.message}`)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config'
+
+// The same server tests run twice: on embedded PGlite and on a real Postgres server.
+// scripts/test.mjs decides which projects run (it checks for Postgres and Chromium first).
+const serverTests = ['server/**/*.test.ts']
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'pglite', include: serverTests, env: { RONGMEI_TEST_DB: 'pglite', NODE_ENV: 'test' } } },
+      { test: { name: 'postgres', include: serverTests, env: { RONGMEI_TEST_DB: 'postgres', NODE_ENV: 'test' } } },
+      { test: { name: 'e2e', include: ['e2e/**/*.spec.ts'], env: { NODE_ENV: 'test' }, testTimeout: 90_000, hookTimeout: 180_000, fileParallelism: false } },
+    ],
+  },
+})

@@ -1,0 +1,16 @@
+import type { ThemeConfig } from 'antd'
+
+export const BRAND_RED = '#c8161d'
+
+export const theme: ThemeConfig = {
+  token: {
+    colorPrimary: '#1f5fd6',
+    borderRadius: 6,
+    // Fonts Chinese offices actually have, before the generic fallbacks.
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Microsoft YaHei', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Source Han Sans SC', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+  },
+  components: {
+    Layout: { headerBg: '#ffffff', headerPadding: '0 16px', siderBg: '#001529' },
+  },
+}
