@@ -13,8 +13,9 @@ import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { httpKernel } from './kernel/http.js'
 import { createSecretBox, loadSecretKey, type SecretBox } from './kernel/secrets.js'
-import { createAuthService } from './modules/identity/auth.service.js'
+import { createAuthService, type AuthService } from './modules/identity/auth.service.js'
 import { authRoutes } from './modules/identity/auth.routes.js'
+import { moduleRoutes } from './modules/index.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 
@@ -23,6 +24,7 @@ export interface AppDeps {
   config: Config
   db: Database
   secretBox: SecretBox
+  auth: AuthService
 }
 
 function requestIdFrom(header: unknown): string {
@@ -40,8 +42,8 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   })
   const secretBox = createSecretBox(loadSecretKey(config))
-  const deps: AppDeps = { config, db, secretBox }
   const auth = createAuthService({ db, secretBox })
+  const deps: AppDeps = { config, db, secretBox, auth }
 
   await app.register(cookie)
   await app.register(helmet, {
@@ -82,7 +84,3 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
   app.get('/', (_req, reply) => reply.redirect('/console/'))
   return app
 }
-
-/** Module route plugins, registered under /api/v1 with the shared deps. */
-type ModuleRoutes = (api: FastifyInstance, deps: AppDeps) => Promise<void>
-const moduleRoutes: ModuleRoutes[] = []

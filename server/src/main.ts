@@ -2,27 +2,11 @@ import { Command } from 'commander'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { openDatabase, type Database } from './db/database.js'
+import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
-import { syncBuiltinRoles } from './modules/identity/builtin-roles.js'
+import { openReadyDatabase } from './db/open.js'
+import { cliCommands } from './cli/index.js'
 import { hasDemoUsers, isEmpty, seedDemo } from './seed/demo.js'
-
-/** Opens the configured database, migrated and with the built-in roles in step with the code. */
-export async function openReadyDatabase(config: Config): Promise<Database> {
-  let db: Database
-  try {
-    db = await openDatabase(config)
-  } catch (error) {
-    const message = (error as Error).message ?? ''
-    if (!config.databaseUrl && /lock|busy|already/i.test(message)) {
-      throw new Error(`the embedded database in ${config.dataDir} is in use by another process (is the server running?)`)
-    }
-    throw error
-  }
-  await migrate(db)
-  await syncBuiltinRoles(db)
-  return db
-}
 
 function printDemoCredentials(result: { createdUsers: string[]; password: string; isPasswordDefault: boolean }): void {
   if (result.createdUsers.length === 0) {
@@ -82,6 +66,8 @@ program.command('seed').description('seed data').option('--demo', 'the demo plat
       await db.close()
     }
   })
+
+for (const register of cliCommands) register(program)
 
 export { program }
 
