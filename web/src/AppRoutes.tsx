@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react'
+import { lazy, Suspense, type ComponentType, type ReactElement } from 'react'
 import { Route, Routes } from 'react-router-dom'
 import { ApiBridge } from './ApiBridge'
 import { RequireAccountReady, RequireSession } from './auth/guards'
@@ -6,18 +6,23 @@ import { RequirePermission } from './auth/RequirePermission'
 import { AppLayout } from './layout/AppLayout'
 import { LoginPage } from './pages/login/LoginPage'
 import { SetupPasswordPage, SetupTotpPage } from './pages/account/SetupPages'
-import { ChangePasswordPage } from './pages/account/ChangePasswordPage'
-import { TwoFactorPage } from './pages/account/TwoFactorPage'
-import { TokensPage } from './pages/account/TokensPage'
 import { DashboardPage } from './pages/home/DashboardPage'
-import { TenantsPage } from './pages/tenants/TenantsPage'
-import { UsersPage } from './pages/users/UsersPage'
-import { RolesPage } from './pages/roles/RolesPage'
-import { AuditPage } from './pages/audit/AuditPage'
-import { SecurityPolicyPage } from './pages/security/SecurityPolicyPage'
 import { ForbiddenPage } from './pages/errors/ForbiddenPage'
 import { NotFoundPage } from './pages/errors/NotFoundPage'
+import { FullPageSpin } from './components/QueryState'
 import { routeAccess } from './layout/menu'
+
+// Admin pages load on first visit: sign-in and the dashboard should not wait for tables and trees.
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })))
+const ChangePasswordPage = page(() => import('./pages/account/ChangePasswordPage'), 'ChangePasswordPage')
+const TwoFactorPage = page(() => import('./pages/account/TwoFactorPage'), 'TwoFactorPage')
+const TokensPage = page(() => import('./pages/account/TokensPage'), 'TokensPage')
+const TenantsPage = page(() => import('./pages/tenants/TenantsPage'), 'TenantsPage')
+const UsersPage = page(() => import('./pages/users/UsersPage'), 'UsersPage')
+const RolesPage = page(() => import('./pages/roles/RolesPage'), 'RolesPage')
+const AuditPage = page(() => import('./pages/audit/AuditPage'), 'AuditPage')
+const SecurityPolicyPage = page(() => import('./pages/security/SecurityPolicyPage'), 'SecurityPolicyPage')
 
 export function AppRoutes() {
   return (
@@ -36,9 +41,9 @@ export function AppRoutes() {
               <Route path="roles" element={guard('/roles', <RolesPage />)} />
               <Route path="audit" element={guard('/audit', <AuditPage />)} />
               <Route path="security" element={guard('/security', <SecurityPolicyPage />)} />
-              <Route path="account/password" element={<ChangePasswordPage />} />
-              <Route path="account/totp" element={<TwoFactorPage />} />
-              <Route path="account/tokens" element={<TokensPage />} />
+              <Route path="account/password" element={lazyPage(<ChangePasswordPage />)} />
+              <Route path="account/totp" element={lazyPage(<TwoFactorPage />)} />
+              <Route path="account/tokens" element={lazyPage(<TokensPage />)} />
               <Route path="403" element={<ForbiddenPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
@@ -49,6 +54,10 @@ export function AppRoutes() {
   )
 }
 
-function guard(path: keyof typeof routeAccess, page: ReactElement) {
-  return <RequirePermission anyOf={routeAccess[path]}>{page}</RequirePermission>
+function lazyPage(element: ReactElement) {
+  return <Suspense fallback={<FullPageSpin />}>{element}</Suspense>
+}
+
+function guard(path: keyof typeof routeAccess, element: ReactElement) {
+  return <RequirePermission anyOf={routeAccess[path]}>{lazyPage(element)}</RequirePermission>
 }

@@ -37,9 +37,13 @@ export class ApiError extends Error {
   /** Field errors keyed by field name, for putting next to form inputs. */
   get fieldErrors(): Record<string, string[]> {
     const out: Record<string, string[]> = {}
+    // A specific code (e.g. USERNAME_TAKEN) says more than a generic "not valid".
+    const fallback = this.code !== 'VALIDATION_FAILED' && hasMessage(`error.${this.code}`) ? this.message : t('error.fieldInvalid')
     for (const e of this.problem.errors ?? []) {
-      const field = e.field.replace(/^\/?(body\/)?/, '').replace(/\//g, '.')
-      ;(out[field] ??= []).push(e.message)
+      const field = e.field.replace(/^\/?(body[./])?/, '').replace(/\//g, '.')
+      // Schema validators answer in English; people reading the form should not have to.
+      const message = /[\u4e00-\u9fff]/.test(e.message) ? e.message : fallback
+      ;(out[field] ??= []).push(message)
     }
     return out
   }
@@ -47,6 +51,8 @@ export class ApiError extends Error {
 
 /** Turns a problem into one readable Chinese sentence: catalogue first, server text second. */
 export function describeProblem(p: Problem): string {
+  // The server answers NOT_FOUND "No route …" when the console is newer than the server it talks to.
+  if (p.code === 'NOT_FOUND' && p.detail?.startsWith('No route')) return t('error.noRoute')
   const key = `error.${p.code ?? ''}`
   if (p.code && hasMessage(key)) {
     return t(key, { lockedUntil: p.lockedUntil ? formatDateTime(p.lockedUntil) : '', detail: p.detail ?? '' })
@@ -81,6 +87,8 @@ let handlers: Handlers = {}
 export function setApiHandlers(next: Handlers): void {
   handlers = next
 }
+
+const NOT_SESSION_LOSS = new Set(['AUTH_OTP_INVALID', 'AUTH_OTP_REQUIRED', 'AUTH_INVALID_CREDENTIALS'])
 
 export type Query = Record<string, string | number | boolean | null | undefined>
 
@@ -144,7 +152,8 @@ export async function rawRequest(path: string, opts: RequestOptions = {}): Promi
   if (res.ok) return res
   const problem = await readProblem(res)
   const error = new ApiError(problem)
-  if (res.status === 401 && !opts.isLoginCall) handlers.onUnauthorized?.()
+  // A wrong code or password in a form is a 401 too; only a lost session means "sign in again".
+  if (res.status === 401 && !opts.isLoginCall && !NOT_SESSION_LOSS.has(error.code)) handlers.onUnauthorized?.()
   if (res.status === 403 && (error.code === 'MFA_ENROLMENT_REQUIRED' || error.code === 'PASSWORD_CHANGE_REQUIRED')) {
     handlers.onGate?.(error.code)
   }

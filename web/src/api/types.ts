@@ -42,10 +42,12 @@ export interface MeUser {
 
 export interface Me {
   user: MeUser
-  tenant: Pick<Tenant, 'id' | 'slug' | 'name' | 'kind'>
+  /** null when the user holds no membership at all (nothing to act in). */
+  tenant: Pick<Tenant, 'id' | 'slug' | 'name' | 'kind'> | null
   memberships: Membership[]
   permissions: string[]
-  csrfToken: string
+  /** null for bearer-token callers; the console always has a session. */
+  csrfToken: string | null
   mustEnrolTotp: boolean
   mustChangePassword: boolean
 }
@@ -69,6 +71,9 @@ export interface User {
   lastLoginAt: string | null
   createdAt: string
   memberships: Membership[]
+  homeTenantId?: string
+  totpEnabled?: boolean
+  mustChangePassword?: boolean
 }
 
 export interface MembershipInput {
@@ -96,9 +101,11 @@ export interface Role {
 export type AuditOutcome = 'success' | 'failure' | 'denied'
 
 export interface AuditEntry {
-  seq: number | string
+  /** A bigint position in the hash chain, sent as a string. */
+  seq: string
   at: string
   tenantId: string | null
+  tenantSlug?: string | null
   actorId: string | null
   actorName: string | null
   action: string
@@ -113,7 +120,7 @@ export interface AuditEntry {
 export interface AuditVerify {
   ok: boolean
   checked: number
-  firstBadSeq: number | string | null
+  firstBadSeq: string | null
   reason: string | null
 }
 
@@ -131,6 +138,8 @@ export interface SecurityPolicy {
 export interface ApiToken {
   id: string
   name: string
+  /** The token's public beginning (rmt_xxxxxxxx), to tell tokens apart. */
+  prefix?: string
   scopes: string[]
   tenantId: string
   createdAt: string

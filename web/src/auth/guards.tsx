@@ -14,12 +14,13 @@ export function RequireSession() {
   const error = me.error
   // A remembered tenant the user lost access to would lock them out; fall back to the default one.
   const isStaleTenant = error instanceof ApiError && [403, 404].includes(error.status) && !!getTenantSlug()
+  const { refetch } = me
   useEffect(() => {
     if (isStaleTenant) {
       clearTenantSlug()
-      void me.refetch()
+      void refetch()
     }
-  }, [isStaleTenant, me])
+  }, [isStaleTenant, refetch])
 
   if (me.isPending || isStaleTenant) return <FullPageSpin />
   if (error) {
@@ -32,7 +33,7 @@ export function RequireSession() {
         title={t('session.loadFailed')}
         subTitle={errorMessage(error)}
         extra={
-          <Button type="primary" onClick={() => void me.refetch()}>
+          <Button type="primary" onClick={() => void refetch()}>
             {t('common.retry')}
           </Button>
         }

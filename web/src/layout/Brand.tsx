@@ -4,7 +4,7 @@ export function Brand({ collapsed, dark }: { collapsed?: boolean; dark?: boolean
   return (
     <div className="rm-brand" style={{ color: dark ? '#fff' : 'rgba(0,0,0,0.88)', fontSize: 17 }}>
       <span className="rm-brand-mark" aria-hidden>
-        融
+        {t('app.mark')}
       </span>
       {!collapsed && <span>{t('app.name')}</span>}
     </div>

@@ -26,19 +26,21 @@ export function TenantSwitcher({ compact }: { compact?: boolean }) {
         </Space>
       ),
     }))
-  if (!options.some((o) => o.value === me.tenant.slug || o.value === me.tenant.id)) {
+  const acting = me.tenant
+  if (acting && !options.some((o) => o.value === acting.slug || o.value === acting.id)) {
     options.unshift({
-      value: me.tenant.slug,
-      name: me.tenant.name,
+      value: acting.slug,
+      name: acting.name,
       label: (
         <Space size={6}>
-          <TenantKindTag kind={me.tenant.kind} />
-          <span>{me.tenant.name}</span>
+          <TenantKindTag kind={acting.kind} />
+          <span>{acting.name}</span>
         </Space>
       ),
     })
   }
-  const current = options.find((o) => o.value === me.tenant.id)?.value ?? me.tenant.slug
+  if (options.length === 0) return null
+  const current = acting ? (options.find((o) => o.value === acting.id)?.value ?? acting.slug) : undefined
 
   const onChange = async (value: string) => {
     setTenantSlug(me.user.id, value)

@@ -1,5 +1,4 @@
 import type { MenuProps } from 'antd'
-import { Tag } from 'antd'
 import {
   AimOutlined,
   AuditOutlined,
@@ -54,9 +53,9 @@ const upcoming: { key: string; label: MessageKey; icon: ReactNode }[] = [
 
 function soonLabel(label: MessageKey) {
   return (
-    <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
-      {t(label)}
-      <Tag style={{ marginInlineEnd: 0, fontSize: 11, lineHeight: '16px', paddingInline: 4 }}>{t('nav.soon')}</Tag>
+    <span className="rm-soon-item">
+      <span className="rm-soon-name">{t(label)}</span>
+      <span className="rm-soon-tag">{t('nav.soon')}</span>
     </span>
   )
 }

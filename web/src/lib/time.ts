@@ -38,11 +38,6 @@ export function formatDate(value: string | null | undefined): string {
   return formatDateTime(value).slice(0, 10)
 }
 
-/** Start of a calendar day in Shanghai as an ISO instant (month is 1-based). */
-export function shanghaiDayStart(year: number, month: number, day: number): string {
-  return new Date(Date.UTC(year, month - 1, day) - SHANGHAI_OFFSET_MS).toISOString()
-}
-
 /** Start of the following Shanghai day, for exclusive upper bounds. */
 export function shanghaiDayEnd(year: number, month: number, day: number): string {
   return new Date(Date.UTC(year, month - 1, day + 1) - SHANGHAI_OFFSET_MS).toISOString()

@@ -32,7 +32,8 @@ export function CreateTokenModal({ open, onClose, onCreated }: Props) {
   const extra = [...mine].filter((c) => !choosable.some((p) => p.code === c)).map((code) => ({ code, group: 'other', name: code }))
 
   const submit = async () => {
-    const values = await form.validateFields()
+    const values = await form.validateFields().catch(() => null)
+    if (!values) return // the form shows what is missing
     try {
       const created = await create.mutateAsync({
         name: values.name.trim(),

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip } from 'antd'
+import { Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd'
 import type { TableColumnsType } from 'antd'
 import { PlusOutlined } from '@ant-design/icons'
 import { useRevokeToken, useTokens } from '../../api/auth'
@@ -9,6 +9,8 @@ import { useFeedback } from '../../components/feedback'
 import { OneTimeSecretModal } from '../../components/OneTimeSecretModal'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryError } from '../../components/QueryState'
+import { useCanPinColumns } from '../../components/responsive'
+import { useMe } from '../../api/auth'
 import { formatDateTime, isFuture } from '../../lib/time'
 import { t } from '../../i18n'
 import { CreateTokenModal } from './CreateTokenModal'
@@ -24,12 +26,26 @@ export function TokensPage() {
   const catalogue = usePermissionCatalogue()
   const revoke = useRevokeToken()
   const feedback = useFeedback()
+  const pin = useCanPinColumns()
+  const { data: me } = useMe()
+  const tenantNames = new Map((me?.memberships ?? []).map((m) => [m.tenantId, m.tenantName ?? m.tenantSlug ?? m.tenantId]))
   const [isCreating, setCreating] = useState(false)
   const [newToken, setNewToken] = useState<string | null>(null)
   const names = new Map((catalogue.data ?? []).map((p) => [p.code, p.name]))
 
   const columns: TableColumnsType<ApiToken> = [
-    { title: t('tokens.name'), dataIndex: 'name', width: 180 },
+    {
+      title: t('tokens.name'),
+      dataIndex: 'name',
+      width: 200,
+      render: (name: string, token) => (
+        <div>
+          <div>{name}</div>
+          {token.prefix && <Typography.Text type="secondary" code style={{ fontSize: 12 }}>{token.prefix}…</Typography.Text>}
+        </div>
+      ),
+    },
+    { title: t('tokens.tenant'), dataIndex: 'tenantId', width: 160, render: (id: string) => tenantNames.get(id) ?? id },
     {
       title: t('tokens.scopes'),
       dataIndex: 'scopes',
@@ -51,7 +67,7 @@ export function TokensPage() {
       title: t('common.actions'),
       key: 'actions',
       width: 90,
-      fixed: 'right',
+      fixed: pin ? 'right' : undefined,
       render: (_, token) =>
         !token.revokedAt && (
           <Popconfirm
@@ -94,7 +110,7 @@ export function TokensPage() {
             dataSource={tokens.data?.items}
             loading={tokens.isPending}
             pagination={false}
-            scroll={{ x: 900 }}
+            scroll={{ x: 1100 }}
             locale={{ emptyText: <Empty description={t('tokens.empty')} /> }}
           />
         )}

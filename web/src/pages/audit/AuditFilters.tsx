@@ -1,10 +1,10 @@
-import { Button, DatePicker, Form, Input, Select, Space } from 'antd'
+import { AutoComplete, Button, DatePicker, Form, Input, Select, Space } from 'antd'
 import { SearchOutlined } from '@ant-design/icons'
 import type { Dayjs } from 'dayjs'
 import type { AuditFilters as Filters } from '../../api/audit'
 import type { AuditOutcome } from '../../api/types'
-import { shanghaiDayEnd, shanghaiDayStart } from '../../lib/time'
 import { t } from '../../i18n'
+import { knownActions } from './auditColumns'
 
 interface Values {
   action?: string
@@ -13,17 +13,28 @@ interface Values {
   range?: [Dayjs | null, Dayjs | null] | null
 }
 
-/** Days are picked as calendar days in Shanghai, whatever zone the browser runs in. */
+// What the server accepts: an action code, or a prefix ending in * (auth.*).
+const ACTION_PATTERN = /^[a-z0-9_.-]+\*?$/
+
+/**
+ * Bare dates: the server reads a date alone as that whole calendar day in Asia/Shanghai (and `to`
+ * as including its day), which is what someone picking days means, whatever zone the browser is in.
+ */
 function toFilters(values: Values): Filters {
   const [start, end] = values.range ?? [null, null]
   return {
     action: values.action?.trim() || undefined,
     actor: values.actor?.trim() || undefined,
     outcome: values.outcome || undefined,
-    from: start ? shanghaiDayStart(start.year(), start.month() + 1, start.date()) : undefined,
-    to: end ? shanghaiDayEnd(end.year(), end.month() + 1, end.date()) : undefined,
+    from: start ? start.format('YYYY-MM-DD') : undefined,
+    to: end ? end.format('YYYY-MM-DD') : undefined,
   }
 }
+
+const actionOptions = [
+  ...knownActions().map(({ code, label }) => ({ value: code, label: `${label}（${code}）` })),
+  { value: 'auth.*', label: t('audit.actionPrefixExample') },
+]
 
 export function AuditFilters({ onChange }: { onChange: (filters: Filters) => void }) {
   const [form] = Form.useForm<Values>()
@@ -35,8 +46,23 @@ export function AuditFilters({ onChange }: { onChange: (filters: Filters) => voi
       onFinish={(values) => onChange(toFilters(values))}
       style={{ rowGap: 12, marginBottom: 16 }}
     >
-      <Form.Item name="action" label={t('audit.action')}>
-        <Input allowClear placeholder={t('audit.actionPlaceholder')} style={{ width: 180 }} />
+      <Form.Item
+        name="action"
+        label={t('audit.action')}
+        normalize={(v?: string) => v?.trim().toLowerCase()}
+        rules={[{ pattern: ACTION_PATTERN, message: t('audit.actionInvalid') }]}
+      >
+        <AutoComplete
+          allowClear
+          options={actionOptions}
+          placeholder={t('audit.actionPlaceholder')}
+          style={{ width: 200 }}
+          popupMatchSelectWidth={300}
+          showSearch={{
+            filterOption: (input, option) =>
+              !!option && `${option.value} ${option.label}`.toLowerCase().includes(input.toLowerCase()),
+          }}
+        />
       </Form.Item>
       <Form.Item name="actor" label={t('audit.actor')}>
         <Input allowClear placeholder={t('audit.actorPlaceholder')} style={{ width: 150 }} />

@@ -27,13 +27,14 @@ export function AuditPage() {
 
   const onVerify = () =>
     verify.mutateAsync().then(
-      (r) =>
-        r.ok
-          ? modal.success({ title: t('audit.verifyOk'), content: t('audit.verifyOkDetail', { checked: r.checked }) })
-          : modal.error({
-              title: t('audit.verifyBad'),
-              content: t('audit.verifyBadDetail', { seq: r.firstBadSeq ?? '?', checked: r.checked, reason: r.reason ?? t('audit.verifyNoReason') }),
-            }),
+      (r) => {
+        if (r.ok) modal.success({ title: t('audit.verifyOk'), content: t('audit.verifyOkDetail', { checked: r.checked }) })
+        else
+          modal.error({
+            title: t('audit.verifyBad'),
+            content: t('audit.verifyBadDetail', { seq: r.firstBadSeq ?? '?', checked: r.checked, reason: r.reason ?? t('audit.verifyNoReason') }),
+          })
+      },
       (err: unknown) => feedback.error(err),
     )
 

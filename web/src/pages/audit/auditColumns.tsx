@@ -2,12 +2,22 @@ import { Descriptions, Tag, Tooltip, Typography } from 'antd'
 import type { TableColumnsType } from 'antd'
 import type { AuditEntry, AuditOutcome } from '../../api/types'
 import { formatDateTime } from '../../lib/time'
-import { t, tOr } from '../../i18n'
+import { t, tOr, type MessageKey } from '../../i18n'
+import { zhCN } from '../../i18n/zh-CN'
 
 const outcomeColors: Record<AuditOutcome, string> = { success: 'green', failure: 'orange', denied: 'red' }
 
 export function actionLabel(action: string): string {
   return tOr(`auditAction.${action}`, action)
+}
+
+const ACTION_PREFIX = 'auditAction.'
+
+/** Every action the catalogue names, for suggesting filters. */
+export function knownActions(): { code: string; label: string }[] {
+  return (Object.keys(zhCN) as MessageKey[])
+    .filter((k) => k.startsWith(ACTION_PREFIX))
+    .map((k) => ({ code: k.slice(ACTION_PREFIX.length), label: t(k) }))
 }
 
 export const auditColumns: TableColumnsType<AuditEntry> = [
@@ -21,7 +31,8 @@ export const auditColumns: TableColumnsType<AuditEntry> = [
   {
     title: t('audit.actor'),
     key: 'actor',
-    width: 140,
+    width: 180,
+    ellipsis: true,
     render: (_, e) => e.actorName ?? (e.actorId ? <Typography.Text code>{e.actorId.slice(0, 8)}</Typography.Text> : <Typography.Text type="secondary">{t('audit.anonymous')}</Typography.Text>),
   },
   {
@@ -42,7 +53,7 @@ export const auditColumns: TableColumnsType<AuditEntry> = [
         <Tooltip title={e.targetId}>
           <span>
             {tOr(`auditTarget.${e.targetType}`, e.targetType)}
-            {e.targetId && <Typography.Text type="secondary" style={{ marginInlineStart: 6, fontSize: 12 }}>{e.targetId.length > 12 ? `${e.targetId.slice(0, 8)}…` : e.targetId}</Typography.Text>}
+            {e.targetId && <Typography.Text type="secondary" style={{ marginInlineStart: 6, fontSize: 12 }}>{targetLabel(e)}</Typography.Text>}
           </span>
         </Tooltip>
       ) : (
@@ -70,7 +81,7 @@ export function AuditDetails({ entry }: { entry: AuditEntry }) {
           { key: 'action', label: t('audit.action'), children: <Typography.Text code>{entry.action}</Typography.Text> },
           { key: 'target', label: t('audit.target'), children: [entry.targetType, entry.targetId].filter(Boolean).join(' : ') || '—' },
           { key: 'actorId', label: t('audit.actorId'), children: entry.actorId ?? '—' },
-          { key: 'tenantId', label: t('audit.tenantId'), children: entry.tenantId ?? '—' },
+          { key: 'tenant', label: t('audit.tenant'), children: entry.tenantSlug ?? entry.tenantId ?? '—' },
           { key: 'requestId', label: t('audit.requestId'), children: entry.requestId ?? '—' },
         ]}
       />
@@ -81,4 +92,14 @@ export function AuditDetails({ entry }: { entry: AuditEntry }) {
       )}
     </div>
   )
+}
+
+/** What an auditor recognises: the username, slug, code or name the entry recorded, else a short id. */
+function targetLabel(e: { targetId: string | null; details: unknown }): string {
+  const d = (e.details ?? {}) as Record<string, unknown>
+  for (const key of ['username', 'slug', 'code', 'name']) {
+    if (typeof d[key] === 'string' && d[key]) return d[key] as string
+  }
+  const id = e.targetId ?? ''
+  return id.length > 12 ? `${id.slice(0, 8)}…` : id
 }

@@ -1,4 +1,4 @@
-import { Card, Col, Descriptions, Empty, List, Row, Space, Tag, Typography } from 'antd'
+import { Alert, Card, Col, Descriptions, Empty, List, Row, Space, Tag, Typography } from 'antd'
 import { CheckCircleFilled, ExclamationCircleFilled } from '@ant-design/icons'
 import { Link } from 'react-router-dom'
 import { useMe } from '../../api/auth'
@@ -24,15 +24,19 @@ export function DashboardPage() {
         <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="dashboard-greeting">
           {t('home.greeting', { name: user.displayName })}
         </Typography.Title>
-        <Space wrap size={8}>
-          <Typography.Text type="secondary">{t('home.actingIn')}</Typography.Text>
-          <TenantKindTag kind={tenant.kind} />
-          <Typography.Text strong data-testid="dashboard-tenant">
-            {tenant.name}
-          </Typography.Text>
-          <Typography.Text type="secondary">（{tenant.slug}）</Typography.Text>
-          {user.isDemo && <Tag color="gold">{t('home.demoAccount')}</Tag>}
-        </Space>
+        {tenant ? (
+          <Space wrap size={8}>
+            <Typography.Text type="secondary">{t('home.actingIn')}</Typography.Text>
+            <TenantKindTag kind={tenant.kind} />
+            <Typography.Text strong data-testid="dashboard-tenant">
+              {tenant.name}
+            </Typography.Text>
+            <Typography.Text type="secondary">{t('home.slug', { slug: tenant.slug })}</Typography.Text>
+            {user.isDemo && <Tag color="gold">{t('home.demoAccount')}</Tag>}
+          </Space>
+        ) : (
+          <Alert type="warning" showIcon title={t('home.noTenant')} />
+        )}
       </Card>
 
       <Row gutter={[16, 16]}>
@@ -72,7 +76,7 @@ export function DashboardPage() {
                     <Typography.Text type="secondary">·</Typography.Text>
                     <Typography.Text strong>{m.roleName ?? m.roleCode}</Typography.Text>
                     {m.extendsToDescendants && <Tag>{t('users.withDescendants')}</Tag>}
-                    {m.tenantId === tenant.id && <Tag color="blue">{t('home.current')}</Tag>}
+                    {m.tenantId === tenant?.id && <Tag color="blue">{t('home.current')}</Tag>}
                   </Space>
                 </List.Item>
               )}
@@ -81,7 +85,7 @@ export function DashboardPage() {
         </Col>
       </Row>
 
-      <Card title={t('home.permissions', { tenant: tenant.name })}>
+      <Card title={t('home.permissions', { tenant: tenant?.name ?? '' })}>
         {me.permissions.length === 0 ? (
           <Empty description={t('home.noPermissions')} />
         ) : (

@@ -27,7 +27,8 @@ export function RoleFormModal({ draft, catalogue, onClose }: Props) {
   const isEdit = !!draft?.id
 
   const submit = async () => {
-    const values = await form.validateFields()
+    const values = await form.validateFields().catch(() => null)
+    if (!values) return // the form shows what is missing
     try {
       await save.mutateAsync({ ...values, id: draft?.id, name: values.name.trim(), description: values.description?.trim() ?? '' })
       feedback.success(isEdit ? t('common.saved') : t('roles.createdOk', { name: values.name }))

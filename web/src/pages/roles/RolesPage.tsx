@@ -9,6 +9,7 @@ import { usePermissions } from '../../auth/permissions'
 import { useFeedback } from '../../components/feedback'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryError } from '../../components/QueryState'
+import { useCanPinColumns } from '../../components/responsive'
 import { t } from '../../i18n'
 import { RoleFormModal, type RoleDraft } from './RoleFormModal'
 import { RolePermissions } from './RolePermissions'
@@ -22,6 +23,7 @@ export function RolesPage() {
   const feedback = useFeedback()
   const { modal } = App.useApp()
   const [draft, setDraft] = useState<RoleDraft | null>(null)
+  const pin = useCanPinColumns()
 
   const onDelete = (role: Role) =>
     remove.mutateAsync(role.id).then(
@@ -55,7 +57,7 @@ export function RolesPage() {
       title: t('common.actions'),
       key: 'actions',
       width: 160,
-      fixed: 'right',
+      fixed: pin ? 'right' : undefined,
       render: (_, role) =>
         role.isBuiltin ? (
           <Button

@@ -27,14 +27,14 @@ const sections: { title: MessageKey; fields: Field[] }[] = [
   {
     title: 'policy.sectionLockout',
     fields: [
-      { name: 'lockoutThreshold', min: 1, max: 100, unit: 'policy.unitTimes' },
-      { name: 'lockoutMinutes', min: 1, max: 10080, unit: 'policy.unitMinutes' },
+      { name: 'lockoutThreshold', min: 3, max: 20, unit: 'policy.unitTimes' },
+      { name: 'lockoutMinutes', min: 1, max: 1440, unit: 'policy.unitMinutes' },
     ],
   },
   {
     title: 'policy.sectionSession',
     fields: [
-      { name: 'idleTimeoutMinutes', min: 1, max: 1440, unit: 'policy.unitMinutes' },
+      { name: 'idleTimeoutMinutes', min: 5, max: 1440, unit: 'policy.unitMinutes' },
       { name: 'absoluteTimeoutHours', min: 1, max: 720, unit: 'policy.unitHours' },
     ],
   },

@@ -24,7 +24,9 @@ export function MoveTenantModal({ open, tenant, tenants, onClose }: Props) {
   }, [tenants, tenant.id])
 
   const submit = async () => {
-    const { parentId } = await form.validateFields()
+    const values = await form.validateFields().catch(() => null)
+    if (!values) return // the form shows what is missing
+    const { parentId } = values
     if (parentId === tenant.parentId) return onClose()
     try {
       await update.mutateAsync({ id: tenant.id, parentId })

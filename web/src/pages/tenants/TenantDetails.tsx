@@ -77,6 +77,7 @@ export function TenantDetails({ tenant, tenants, onCreated }: Props) {
         bordered
         size="small"
         column={{ xs: 1, sm: 1, md: 2 }}
+        styles={{ label: { whiteSpace: 'nowrap' } }}
         items={[
           { key: 'name', label: t('tenants.name'), children: tenant.name },
           { key: 'slug', label: t('tenants.slug'), children: <Typography.Text copyable code>{tenant.slug}</Typography.Text> },

@@ -33,7 +33,8 @@ export function TenantFormModal({ mode, open, tenant, onClose, onCreated }: Prop
     mode === 'rename' ? { name: tenant.name } : { kind: tenant.kind === 'platform' ? 'center' : 'unit' }
 
   const submit = async () => {
-    const values = await form.validateFields()
+    const values = await form.validateFields().catch(() => null)
+    if (!values) return // the form shows what is missing
     try {
       if (mode === 'rename') {
         await update.mutateAsync({ id: tenant.id, name: values.name.trim() })

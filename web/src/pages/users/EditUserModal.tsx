@@ -18,7 +18,8 @@ export function EditUserModal({ user, onClose }: { user: User | null; onClose: (
 
   const submit = async () => {
     if (!user) return
-    const values = await form.validateFields()
+    const values = await form.validateFields().catch(() => null)
+    if (!values) return // the form shows what is missing
     try {
       await update.mutateAsync({
         id: user.id,

@@ -32,7 +32,8 @@ export function InviteUserModal({ open, tenantTree, roles, onClose, onInvited }:
   const feedback = useFeedback()
 
   const submit = async () => {
-    const values = await form.validateFields()
+    const values = await form.validateFields().catch(() => null)
+    if (!values) return // the form shows what is missing
     try {
       const reply = await invite.mutateAsync({
         username: values.username,

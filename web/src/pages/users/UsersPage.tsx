@@ -86,7 +86,7 @@ export function UsersPage() {
               dataSource={rows}
               loading={users.isPending}
               pagination={false}
-              scroll={{ x: 1100 }}
+              scroll={{ x: 1200 }}
               onRow={(u) => ({ 'data-testid': `user-row-${u.username}` }) as HTMLAttributes<HTMLElement>}
               locale={{ emptyText: <Empty description={isFiltered ? t('users.noMatch') : t('users.empty')} /> }}
             />

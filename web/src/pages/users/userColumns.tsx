@@ -4,6 +4,7 @@ import { MoreOutlined } from '@ant-design/icons'
 import type { Role, Tenant, User } from '../../api/types'
 import { useResetPassword, useUnlockUser, useUpdateUser } from '../../api/users'
 import { useFeedback } from '../../components/feedback'
+import { useCanPinColumns } from '../../components/responsive'
 import { formatDateTime, formatDateTimeShort, isFuture } from '../../lib/time'
 import { t } from '../../i18n'
 
@@ -26,6 +27,13 @@ export function UserState({ user }: { user: User }) {
       </Tooltip>
     )
   }
+  if (user.mustChangePassword) {
+    return (
+      <Tooltip title={t('users.statePendingHint')}>
+        <Tag color="blue">{t('users.statePending')}</Tag>
+      </Tooltip>
+    )
+  }
   return <Tag color="green">{t('users.stateActive')}</Tag>
 }
 
@@ -42,6 +50,7 @@ export function useUserColumns({ tenants, roles, canManage, openDialog, showSecr
   const update = useUpdateUser()
   const reset = useResetPassword()
   const unlock = useUnlockUser()
+  const pin = useCanPinColumns()
 
   const confirmToggle = (user: User) => {
     const disabling = !user.isDisabled
@@ -92,16 +101,17 @@ export function useUserColumns({ tenants, roles, canManage, openDialog, showSecr
     {
       title: t('users.username'),
       dataIndex: 'username',
-      width: 150,
-      fixed: 'left',
+      width: 200,
+      fixed: pin ? 'left' : undefined,
       render: (username: string, user) => (
-        <Space size={4}>
+        <Space size={4} style={{ whiteSpace: 'nowrap' }}>
           <Typography.Text strong>{username}</Typography.Text>
           {user.isDemo && <Tag color="gold">{t('users.demo')}</Tag>}
         </Space>
       ),
     },
-    { title: t('users.displayName'), dataIndex: 'displayName', width: 120 },
+    { title: t('users.displayName'), dataIndex: 'displayName', width: 130 },
+    { title: t('common.status'), key: 'state', width: 120, render: (_, user) => <UserState user={user} /> },
     {
       title: t('users.memberships'),
       key: 'memberships',
@@ -119,11 +129,10 @@ export function useUserColumns({ tenants, roles, canManage, openDialog, showSecr
           </Space>
         ),
     },
-    { title: t('common.status'), key: 'state', width: 150, render: (_, user) => <UserState user={user} /> },
     {
       title: t('users.lastLoginAt'),
       dataIndex: 'lastLoginAt',
-      width: 170,
+      width: 165,
       render: (v: string | null) => (v ? formatDateTime(v) : <Typography.Text type="secondary">{t('users.neverLoggedIn')}</Typography.Text>),
     },
   ]
@@ -133,8 +142,8 @@ export function useUserColumns({ tenants, roles, canManage, openDialog, showSecr
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 190,
-      fixed: 'right',
+      width: 170,
+      fixed: pin ? 'right' : undefined,
       render: (_, user) => (
         <Space size={0}>
           <Button type="link" size="small" onClick={() => openDialog({ kind: 'edit', userId: user.id })}>
