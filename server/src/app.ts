@@ -11,7 +11,9 @@ import swaggerUi from '@fastify/swagger-ui'
 import fastifyStatic from '@fastify/static'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
+import type { RouteAccess } from './kernel/access.js'
 import { httpKernel } from './kernel/http.js'
+import { healthRoutes } from './kernel/health.js'
 import { createSecretBox, loadSecretKey, type SecretBox } from './kernel/secrets.js'
 import { createAuthService, type AuthService } from './modules/identity/auth.service.js'
 import { authRoutes } from './modules/identity/auth.routes.js'
@@ -25,6 +27,21 @@ export interface AppDeps {
   db: Database
   secretBox: SecretBox
   auth: AuthService
+}
+
+/** One registered route and what it declares; the route-walk test proves each is guarded. */
+export interface RouteEntry {
+  method: string
+  url: string
+  access: RouteAccess | undefined
+  hasResponseSchema: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app, in registration order (HEAD twins included). */
+    routeTable: readonly RouteEntry[]
+  }
 }
 
 function requestIdFrom(header: unknown): string {
@@ -44,6 +61,14 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
   const secretBox = createSecretBox(loadSecretKey(config))
   const auth = createAuthService({ db, secretBox })
   const deps: AppDeps = { config, db, secretBox, auth }
+
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routeTable.push({ method, url: route.url, access: route.config?.access, hasResponseSchema: Boolean(route.schema?.response) })
+    }
+  })
 
   await app.register(cookie)
   await app.register(helmet, {
@@ -69,6 +94,8 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true })
   await app.register(httpKernel, { db, auth })
+  // Before the API routes: its request-duration hook must see every route.
+  await app.register(healthRoutes, { config, db })
 
   await app.register(async (api) => {
     await api.register(authRoutes, { auth, cookieSecure: config.cookieSecure, loginRateLimitPerMinute: config.loginRateLimitPerMinute })
@@ -78,7 +105,11 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
   if (fs.existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/console/', wildcard: false })
     // Client-side routes of the console all load its index page.
-    app.get('/console/*', (_req, reply) => reply.sendFile('index.html'))
+    app.get('/console/*', (request, reply) => {
+      // A missing build file must be a 404, not the index page (a stale tab would load a blank app).
+      if (request.url.startsWith('/console/assets/')) return reply.callNotFound()
+      return reply.sendFile('index.html')
+    })
     app.get('/console', (_req, reply) => reply.redirect('/console/'))
   }
   app.get('/', (_req, reply) => reply.redirect('/console/'))

@@ -2,10 +2,13 @@ import { Command } from 'commander'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { openDatabase } from './db/database.js'
+import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { openReadyDatabase } from './db/open.js'
 import { cliCommands } from './cli/index.js'
+import { startMetricsServer } from './kernel/health.js'
+import { startWorkers } from './kernel/worker.js'
+import { handlerMap } from './modules/subscriptions.js'
 import { hasDemoUsers, isEmpty, seedDemo } from './seed/demo.js'
 
 function printDemoCredentials(result: { createdUsers: string[]; password: string; isPasswordDefault: boolean }): void {
@@ -18,16 +21,30 @@ function printDemoCredentials(result: { createdUsers: string[]; password: string
   console.log(`  Password of every demo user: ${result.password}${result.isPasswordDefault ? '  (set RONGMEI_DEMO_PASSWORD to choose another)' : ''}`)
 }
 
-async function serve(config: Config, { isSeedingDemoIfEmpty = false } = {}): Promise<void> {
-  const db = await openReadyDatabase(config)
-  if (isSeedingDemoIfEmpty && (await isEmpty(db))) printDemoCredentials(await seedDemo(db, { password: config.demoPassword }))
+/** Throws when the server must not start: in production, demo users (known passwords) are refused. */
+export async function assertStartable(db: Database, config: Pick<Config, 'nodeEnv'>): Promise<void> {
   if (config.nodeEnv === 'production' && (await hasDemoUsers(db))) {
-    await db.close()
     throw new Error('refusing to start in production with demo users present: disable or delete them first')
   }
+}
+
+async function serve(config: Config, { isSeedingDemoIfEmpty = false, hasWorkers = true } = {}): Promise<void> {
+  const db = await openReadyDatabase(config)
+  if (isSeedingDemoIfEmpty && (await isEmpty(db))) printDemoCredentials(await seedDemo(db, { password: config.demoPassword }))
+  try {
+    await assertStartable(db, config)
+  } catch (error) {
+    await db.close()
+    throw error
+  }
   const app = await buildApp({ config, db })
+  // RONGMEI_METRICS_PORT: /metrics on a listener of its own, kept off the public network.
+  const metricsServer = await startMetricsServer(app, config)
+  const workers = hasWorkers ? startWorkers({ db, handlers: handlerMap(), onError: (err) => app.log.error({ err }, 'event delivery failed') }) : null
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
+    await workers?.stop()
+    await metricsServer?.close()
     await app.close()
     await db.close()
   })
@@ -39,9 +56,23 @@ const program = new Command('rongmei').description('Rongmei 融媒 platform').sh
 program.command('serve').description('migrate, then serve the API, console and public site')
   .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
   .option('--seed-demo-if-empty', 'seed the demo platform when the database has no tenant yet')
-  .action(async (options: { port?: string; seedDemoIfEmpty?: boolean }) => {
+  .option('--no-workers', 'serve HTTP only; run `rongmei worker` processes for background work')
+  .action(async (options: { port?: string; seedDemoIfEmpty?: boolean; workers: boolean }) => {
     const config = loadConfig(process.env, options.port ? { port: Number(options.port) } : {})
-    await serve(config, { isSeedingDemoIfEmpty: options.seedDemoIfEmpty })
+    await serve(config, { isSeedingDemoIfEmpty: options.seedDemoIfEmpty, hasWorkers: options.workers })
+  })
+
+program.command('worker').description('run background work only (event delivery), for deployments at scale')
+  .action(async () => {
+    const config = loadConfig()
+    if (!config.databaseUrl) throw new Error('`rongmei worker` needs DATABASE_URL: with the embedded database, `rongmei serve` runs the workers itself')
+    const db = await openReadyDatabase(config)
+    const workers = startWorkers({ db, handlers: handlerMap(), onError: (err) => console.error('event delivery failed:', err) })
+    console.log('worker started')
+    closeWithGrace({ delay: 10_000 }, async () => {
+      await workers.stop()
+      await db.close()
+    })
   })
 
 program.command('migrate').description('apply pending database migrations').action(async () => {

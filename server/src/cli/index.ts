@@ -5,4 +5,7 @@ export type CliCommand = (program: Command) => void
 
 /** Every command group beyond serve/migrate/seed. Add one here with one line. */
 export const cliCommands: CliCommand[] = [
+  (await import('./audit.js')).auditCommand,
+  (await import('./backup.js')).backupCommands,
+  (await import('./user.js')).userCommand,
 ]

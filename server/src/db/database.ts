@@ -97,13 +97,77 @@ async function roleExists(run: (sql: string) => Promise<unknown[]>): Promise<boo
   return rows.length > 0
 }
 
-/** Opens the embedded database in `dataDir` (or in memory for `memory://`). */
+/** Thrown when another live process holds the embedded database's data directory. */
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(`the embedded database in ${dataDir} is in use by process ${pid}; stop it first`)
+    this.name = 'DataDirInUseError'
+  }
+}
+
+export const LOCK_FILE = 'rongmei.lock'
+/** Data directories this process holds: a lock naming our own pid is stale unless listed here. */
+const heldLocks = new Set<string>()
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Takes `<dataDir>/rongmei.lock` for this process: PGlite corrupts its files when two processes
+ * open them, so a second server or CLI command must refuse instead. A lock left by a dead process
+ * (or by an earlier process that had our pid, as happens in containers) is taken over.
+ * @returns a function that releases the lock.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const dir = path.resolve(dataDir)
+  const file = path.join(dir, LOCK_FILE)
+  fs.mkdirSync(dir, { recursive: true })
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' })
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw error
+    }
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10)
+    const isOurs = pid === process.pid
+    if (Number.isInteger(pid) && pid > 0 && (isOurs ? heldLocks.has(dir) : isAlive(pid))) throw new DataDirInUseError(dir, pid)
+    // Stale: remove it and race for a fresh exclusive create; the loser sees the winner's pid.
+    fs.rmSync(file, { force: true })
+  }
+  heldLocks.add(dir)
+  return () => {
+    heldLocks.delete(dir)
+    try {
+      if (Number.parseInt(fs.readFileSync(file, 'utf8'), 10) === process.pid) fs.rmSync(file, { force: true })
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+}
+
+/** Opens the embedded database in `dataDir` (or in memory for `memory://`), locking the directory. */
 export async function openPGlite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const isMemory = dataDir.startsWith('memory://')
   const dir = isMemory ? dataDir : path.join(dataDir, 'pgdata')
-  if (!isMemory) fs.mkdirSync(dir, { recursive: true })
-  const pglite = await PGlite.create(dir)
+  const unlock = isMemory ? () => {} : lockDataDir(dataDir)
+  let pglite: PGlite
+  try {
+    if (!isMemory) fs.mkdirSync(dir, { recursive: true })
+    // bigint (int8) as an exact string, like the pg driver above: audit seq numbers then hash alike on both.
+    pglite = await PGlite.create(dir, { parsers: { 20: (value: string) => value } })
+  } catch (error) {
+    unlock()
+    throw error
+  }
   const run = async (sql: string) => (await pglite.query(sql)).rows
   // The app role must exist before we can switch to it; migrations grant it rights.
   const becomeApp = async () => {
@@ -125,8 +189,24 @@ export async function openPGlite(dataDir: string): Promise<Database> {
         }
       })
     },
-    close: () => kysely.destroy(),
+    async close() {
+      try {
+        await kysely.destroy()
+      } finally {
+        unlock()
+      }
+    },
   }
+}
+
+/**
+ * A pool re-emits the error of an idle connection the server closed (restart, terminated backend,
+ * a database dropped while the pool shuts down); unhandled, that event would crash the process.
+ * The pool has already discarded the connection and opens a new one for the next query.
+ */
+function withIdleErrorsHandled(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => {})
+  return pool
 }
 
 /**
@@ -134,12 +214,12 @@ export async function openPGlite(dataDir: string): Promise<Database> {
  * app role; the owner connection is only for migrations, backup and restore.
  */
 export async function openPostgres(url: string, { poolSize = 10 } = {}): Promise<Database> {
-  const ownerPool = new pg.Pool({ connectionString: url, max: 1 })
+  const ownerPool = withIdleErrorsHandled(new pg.Pool({ connectionString: url, max: 1 }))
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) })
   let isAppRoleReady = await roleExists(async (sql) => (await ownerPool.query(sql)).rows)
   const kysely = new Kysely<DB>({
     dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, max: poolSize }),
+      pool: withIdleErrorsHandled(new pg.Pool({ connectionString: url, max: poolSize })),
       onCreateConnection: async (conn) => {
         if (!isAppRoleReady) throw new Error('database not migrated: run `rongmei migrate` first')
         await conn.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`))
@@ -157,6 +237,9 @@ export async function openPostgres(url: string, { poolSize = 10 } = {}): Promise
     async close() {
       await kysely.destroy()
       await owner.destroy()
+      // Kysely ends a pool only after using it; roleExists used ownerPool directly, and its idle
+      // client would keep a CLI command alive for pg's 10 s idle timeout.
+      if (!ownerPool.ended) await ownerPool.end()
     },
   }
 }

@@ -3,19 +3,18 @@ import { syncBuiltinRoles } from '../modules/identity/builtin-roles.js'
 import { openDatabase, type Database } from './database.js'
 import { migrate } from './migrate.js'
 
-/** Opens the configured database, migrated and with the built-in roles in step with the code. */
+/**
+ * Opens the configured database, migrated and with the built-in roles in step with the code.
+ * An embedded data directory held by another process is refused by the data-dir lock.
+ */
 export async function openReadyDatabase(config: Config): Promise<Database> {
-  let db: Database
+  const db = await openDatabase(config)
   try {
-    db = await openDatabase(config)
+    await migrate(db)
+    await syncBuiltinRoles(db)
   } catch (error) {
-    const message = (error as Error).message ?? ''
-    if (!config.databaseUrl && /lock|busy|already/i.test(message)) {
-      throw new Error(`the embedded database in ${config.dataDir} is in use by another process (is the server running?)`)
-    }
+    await db.close()
     throw error
   }
-  await migrate(db)
-  await syncBuiltinRoles(db)
   return db
 }

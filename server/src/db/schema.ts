@@ -133,6 +133,18 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>
 }
 
+export interface OutboxEventsTable {
+  id: Generated<string>
+  tenant_id: string | null
+  type: string
+  payload: Json
+  created_at: Generated<Date>
+  delivered_at: NullableTimestamp
+  attempts: Generated<number>
+  next_attempt_at: Generated<Date>
+  last_error: string | null
+}
+
 export interface DB {
   tenants: TenantsTable
   users: UsersTable
@@ -145,4 +157,5 @@ export interface DB {
   audit_log: AuditLogTable
   audit_head: AuditHeadTable
   schema_migrations: SchemaMigrationsTable
+  outbox_events: OutboxEventsTable
 }

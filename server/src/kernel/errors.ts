@@ -21,12 +21,14 @@ export const errorCatalogue = {
   PASSWORD_WRONG: { status: 400, title: 'Current password is wrong' },
   TOTP_REQUIRED_FOR_ROLE: { status: 403, title: 'Two-factor sign-in is required for your roles' },
   TOTP_NOT_SET_UP: { status: 409, title: 'Two-factor setup was not started' },
+  TOTP_ALREADY_ENABLED: { status: 409, title: 'Two-factor sign-in is already on' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   TENANT_NOT_FOUND: { status: 404, title: 'Tenant not found' },
   TENANT_SLUG_TAKEN: { status: 409, title: 'Tenant slug is taken' },
   TENANT_INVALID_PARENT: { status: 422, title: 'Tenant cannot be placed there' },
   TENANT_DISABLED: { status: 403, title: 'Tenant is disabled' },
+  TENANT_DISABLE_REFUSED: { status: 422, title: 'This tenant cannot be disabled' },
   USER_NOT_FOUND: { status: 404, title: 'User not found' },
   USERNAME_TAKEN: { status: 409, title: 'Username is taken' },
   ROLE_NOT_FOUND: { status: 404, title: 'Role not found' },
@@ -37,6 +39,19 @@ export const errorCatalogue = {
   MEMBERSHIP_EXISTS: { status: 409, title: 'User already has this role here' },
   MEMBERSHIP_LAST_ADMIN: { status: 409, title: 'The last platform administrator cannot be removed' },
   CONFLICT: { status: 409, title: 'Conflict' },
+  STORY_CHECKS_BLOCKED: { status: 422, title: 'Blocking check hits stop the submission' },
+  REVIEW_WRONG_STATE: { status: 409, title: 'The story is not in a state that allows this' },
+  REVIEW_AWAITING_PROOFREADING: { status: 409, title: 'The story waits for proofreading rounds' },
+  REVIEW_OWN_STORY: { status: 403, title: 'Authors cannot review their own story' },
+  REVIEW_SAME_PERSON_TWO_LEVELS: { status: 403, title: 'Nobody may act at two review levels of one story' },
+  PROOFREAD_CONSECUTIVE_ROUNDS: { status: 403, title: 'The same person cannot proofread two rounds in a row' },
+  CHECK_OVERRIDE_NO_HIT: { status: 422, title: 'No such blocking check hit in the current version' },
+  RECORD_FONT_MISSING: { status: 503, title: 'No Chinese font is installed for PDF output' },
+  DOCX_INVALID: { status: 422, title: 'Word document cannot be imported' },
+  STORY_NOT_FOUND: { status: 404, title: 'Story not found' },
+  STORY_LOCKED: { status: 409, title: 'Someone else is editing this story' },
+  STORY_NOT_EDITABLE: { status: 422, title: 'This story can no longer be edited' },
+  STORY_STATE_INVALID: { status: 422, title: 'Not possible in the story\'s current state' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
@@ -72,4 +87,9 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = error as { code?: string; constraint?: string; message?: string }
   if (e?.code !== '23505') return false
   return constraint === undefined || e.constraint === constraint || (e.message ?? '').includes(constraint)
+}
+
+/** True for a Postgres foreign-key violation (a row is still referenced), from either driver. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === '23503'
 }

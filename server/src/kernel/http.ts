@@ -59,9 +59,11 @@ function toProblem(request: FastifyRequest, error: FastifyError | AppError): Pro
   }
   if (error.validation) {
     const errors = error.validation.map((v) => {
-      const missing = (v.params as { missingProperty?: string })?.missingProperty
+      // A missing or an unexpected property is named itself, not its parent object.
+      const params = v.params as { missingProperty?: string; additionalProperty?: string }
+      const named = params?.missingProperty ?? params?.additionalProperty
       const base = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.')
-      const field = [error.validationContext === 'body' ? '' : error.validationContext, base, missing].filter(Boolean).join('.') || error.validationContext || 'body'
+      const field = [error.validationContext === 'body' ? '' : error.validationContext, base, named].filter(Boolean).join('.') || error.validationContext || 'body'
       return { field, message: v.message ?? 'is not valid' }
     })
     return problemOf(request, 'VALIDATION_FAILED', 400, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors })

@@ -103,9 +103,10 @@ export async function seedDemo(db: Database, { password }: { password?: string }
   return { createdUsers, password: demoPassword, isPasswordDefault: password === undefined }
 }
 
-/** True when any demo user exists (the server refuses to start so in production). */
+/** True when any enabled demo user exists (the server refuses to start so in production; disabled ones cannot sign in). */
 export async function hasDemoUsers(db: Database): Promise<boolean> {
-  return inScope(db, systemScope, async (trx) => Boolean(await trx.selectFrom('users').select('id').where('is_demo', '=', true).limit(1).executeTakeFirst()))
+  return inScope(db, systemScope, async (trx) => Boolean(await trx.selectFrom('users').select('id')
+    .where('is_demo', '=', true).where('is_disabled', '=', false).limit(1).executeTakeFirst()))
 }
 
 /** True when no tenant exists yet (`npm start` seeds the demo then). */

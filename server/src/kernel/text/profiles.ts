@@ -121,7 +121,11 @@ export const tagAliases: Readonly<Record<string, string>> = {
 
 export const EXTERNAL_LINK_REL = 'noopener noreferrer nofollow'
 
-/** Our own media paths an image may point at (stored uploads, or assets still being stored). */
-export const ownImagePath = /^\/(?:media|api\/v1\/assets)\/[A-Za-z0-9._~%\-/]+$/
+/**
+ * Our own media paths an image may point at: stored uploads, assets still being stored, and the
+ * images a .docx import brought into a story (served by the stories module until the media
+ * library takes them over).
+ */
+export const ownImagePath = /^\/(?:media\/|api\/v1\/assets\/|api\/v1\/stories\/[0-9a-f-]{36}\/images\/)[A-Za-z0-9._~%\-/]+$/
 
 export const WECHAT_ARTICLE_HOST = 'mp.weixin.qq.com'

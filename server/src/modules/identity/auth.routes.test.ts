@@ -65,3 +65,21 @@ describe('sign-in', () => {
     expect(res.json().errors).toEqual([expect.objectContaining({ field: 'password' })])
   })
 })
+
+describe('disabled tenants', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await buildTestApp() })
+  afterAll(async () => { await t.close() })
+
+  it('closes the units under a disabled center too', async () => {
+    const handler = await signIn(t.app, 'district-a.handler')
+    expect((await handler.get('/api/v1/me')).json().tenant.slug).toBe('district-a-gov')
+    const admin = await signIn(t.app, 'admin')
+    const tenants = (await admin.get('/api/v1/tenants')).json().items as Array<{ id: string; slug: string }>
+    const center = tenants.find((x) => x.slug === 'district-a')!
+    expect((await admin.patch(`/api/v1/tenants/${center.id}`, { isDisabled: true })).statusCode).toBe(200)
+    const res = await handler.get('/api/v1/me')
+    expect(res.statusCode).toBe(403)
+    expect(res.json().code).toBe('TENANT_DISABLED')
+  })
+})

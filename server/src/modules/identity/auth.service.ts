@@ -188,7 +188,8 @@ export function createAuthService({ db, secretBox }: { db: Database; secretBox: 
       if (!target || (token && ref && ref !== target.slug && ref !== target.id)) throw new AppError('TENANT_NOT_FOUND')
       const applicable = roles.filter((r) => r.tenant_id === target.id || (r.extends_to_descendants && target.path.includes(r.tenant_id)))
       if (applicable.length === 0) throw new AppError('TENANT_NOT_FOUND')
-      if (target.is_disabled) throw new AppError('TENANT_DISABLED')
+      // A disabled center also closes every unit under it.
+      if (target.is_disabled || (await store.hasDisabledAncestor(trx, systemScope, target.path))) throw new AppError('TENANT_DISABLED')
       let permissions = new Set(applicable.flatMap((r) => r.permissions))
       if (token) permissions = new Set(token.scopes.filter((s) => permissions.has(s)))
       const isSubtreeVisible = applicable.some((r) => r.extends_to_descendants)

@@ -53,6 +53,14 @@ export async function findTenantByRef(trx: Tx, scope: Scope, ref: string) {
     .executeTakeFirst()
 }
 
+/** True when any tenant on `path` (a tenant's ancestors and itself) is disabled. */
+export async function hasDisabledAncestor(trx: Tx, scope: Scope, path: readonly string[]): Promise<boolean> {
+  requireScope(scope)
+  if (path.length === 0) return false
+  const row = await trx.selectFrom('tenants').select('id').where('id', 'in', [...path]).where('is_disabled', '=', true).limit(1).executeTakeFirst()
+  return Boolean(row)
+}
+
 /** Ids of a tenant's descendants (not the tenant itself). */
 export async function listDescendantIds(trx: Tx, scope: Scope, tenantId: string): Promise<string[]> {
   requireScope(scope)
