@@ -83,3 +83,27 @@ describe('disabled tenants', () => {
     expect(res.json().code).toBe('TENANT_DISABLED')
   })
 })
+
+describe('limits', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await buildTestApp({ config: { loginRateLimitPerMinute: 3, bodyLimitBytes: 4096 } }) })
+  afterAll(async () => { await t.close() })
+
+  it('answers 429 problem+json once an address exceeds the sign-in rate', async () => {
+    const attempt = () => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' }, remoteAddress: '203.0.113.9' })
+    for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401)
+    const limited = await attempt()
+    expect(limited.statusCode).toBe(429)
+    expect(limited.headers['content-type']).toContain('application/problem+json')
+    expect(limited.json().code).toBe('RATE_LIMITED')
+    // Another address is not affected.
+    const other = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' }, remoteAddress: '203.0.113.10' })
+    expect(other.statusCode).toBe(401)
+  })
+
+  it('answers 413 problem+json for a body over the limit, and stores nothing', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'x'.repeat(5000) } })
+    expect(res.statusCode).toBe(413)
+    expect(res.json().code).toBe('BODY_TOO_LARGE')
+  })
+})
