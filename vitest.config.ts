@@ -11,7 +11,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'pglite', include: serverTests, env: { RONGMEI_TEST_DB: 'pglite', NODE_ENV: 'test' } } },
       { extends: true, test: { name: 'postgres', include: serverTests, env: { RONGMEI_TEST_DB: 'postgres', NODE_ENV: 'test' } } },
-      { extends: true, test: { name: 'e2e', include: ['e2e/**/*.spec.ts'], env: { NODE_ENV: 'test' }, testTimeout: 90_000, hookTimeout: 180_000, fileParallelism: false } },
+      { extends: true, test: { name: 'e2e', include: ['e2e/**/*.spec.ts'], env: { NODE_ENV: 'test' }, testTimeout: 90_000, hookTimeout: 180_000, fileParallelism: false, retry: 1 } },
     ],
   },
 })

@@ -81,7 +81,10 @@ describe('admin console', () => {
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '部门办理员' }).first().click()
     await invite.getByRole('button', { name: /发送邀请/ }).click()
     const secret = page.getByTestId('one-time-secret')
-    await secret.waitFor()
+    await secret.waitFor().catch(async (error) => {
+      await page.screenshot({ path: path.join(shotsDir, 'FAILED-invite.png') })
+      throw error
+    })
     expect((await secret.textContent())!.trim()).toMatch(/^\S{16}$/)
     await page.getByRole('button', { name: '我已妥善保存' }).click()
     await page.getByTestId(`user-row-clerk${run}`).waitFor()

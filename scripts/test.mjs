@@ -44,6 +44,25 @@ if (fs.existsSync(chromium)) {
   warn([`SKIPPING the browser tier: no Chromium at ${chromium}.`, 'Install it with: apt-get install -y chromium (or set CHROMIUM_PATH).'])
 }
 
+// PDF records and screenshots need a Chinese font; without one they render empty boxes.
+const fonts = spawnSync('fc-list', [':lang=zh'], { encoding: 'utf8' })
+if (!fonts.stdout?.trim()) {
+  if (isCI) {
+    console.error('No Chinese font installed; CI=true requires one (apt-get install -y fonts-wqy-microhei).')
+    process.exit(1)
+  }
+  warn(['No Chinese font found: the PDF record tests will fail.', 'Install one with: apt-get install -y fonts-wqy-microhei'])
+}
+
+// Video and audio derivatives are tested with Debian's ffmpeg.
+if (spawnSync('ffmpeg', ['-version']).status !== 0) {
+  if (isCI) {
+    console.error('No ffmpeg; CI=true requires it (apt-get install -y ffmpeg).')
+    process.exit(1)
+  }
+  warn(['No ffmpeg found: the media library\'s video and audio tests will fail.', 'Install it with: apt-get install -y ffmpeg'])
+}
+
 if (projects.includes('e2e')) {
   const build = spawnSync('npm', ['run', '--silent', 'build:web'], { stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)

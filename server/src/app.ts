@@ -17,7 +17,7 @@ import { healthRoutes } from './kernel/health.js'
 import { createSecretBox, loadSecretKey, type SecretBox } from './kernel/secrets.js'
 import { createAuthService, type AuthService } from './modules/identity/auth.service.js'
 import { authRoutes } from './modules/identity/auth.routes.js'
-import { moduleRoutes } from './modules/index.js'
+import { moduleRoutes, siteRoutes } from './modules/index.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 
@@ -101,6 +101,7 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
     await api.register(authRoutes, { auth, cookieSecure: config.cookieSecure, loginRateLimitPerMinute: config.loginRateLimitPerMinute })
     for (const register of moduleRoutes) await api.register(register, deps)
   }, { prefix: '/api/v1' })
+  for (const register of siteRoutes) await app.register(register, deps)
 
   if (fs.existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/console/', wildcard: false })

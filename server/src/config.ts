@@ -21,6 +21,34 @@ const ConfigSchema = Type.Object({
   trustProxy: Type.Boolean(),
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
   loginRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Per client IP and minute: citizens' submissions, lookups and ratings (reads get 12 times as many). */
+  publicRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Per client IP and minute: Open311 GeoReport requests. */
+  open311RateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Largest .docx a story import accepts. */
+  docxMaxBytes: Type.Integer({ minimum: 1024 }),
+  /** How long a story's edit lock lasts unless renewed (autosave renews it). */
+  storyLockSeconds: Type.Integer({ minimum: 10, maximum: 3600 }),
+  /** Where asset files live: a directory under dataDir, or an S3-compatible store. */
+  storage: Type.Union([Type.Literal('local'), Type.Literal('s3')]),
+  s3Endpoint: Type.Optional(Type.String({ minLength: 1 })),
+  s3Bucket: Type.Optional(Type.String({ minLength: 1 })),
+  s3AccessKey: Type.Optional(Type.String({ minLength: 1 })),
+  s3SecretKey: Type.Optional(Type.String({ minLength: 1 })),
+  s3Region: Type.String({ minLength: 1 }),
+  /** Key that signs short-lived links to private files; derived from the secret key if unset. */
+  publicUrlSecret: Type.Optional(Type.String({ minLength: 16 })),
+  /** Largest single upload of any kind (per-tenant limits per kind are lower or equal). */
+  assetMaxBytes: Type.Integer({ minimum: 1024 }),
+  /** Pictures with more pixels are refused before they are decoded. */
+  assetMaxPixels: Type.Integer({ minimum: 1_000_000 }),
+  /** Days a deleted asset stays restorable before it is purged. */
+  assetRetentionDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+  /** Seconds a signed link to a private file stays valid. */
+  signedUrlSeconds: Type.Integer({ minimum: 10, maximum: 86_400 }),
+  /** ffmpeg and ffprobe for video and audio derivatives; when absent, those derivatives are unavailable. */
+  ffmpegPath: Type.String({ minLength: 1 }),
+  ffprobePath: Type.String({ minLength: 1 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -53,9 +81,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: flag(env.RONGMEI_TRUST_PROXY, false),
     bodyLimitBytes: int(env.RONGMEI_BODY_LIMIT_BYTES, 1024 * 1024),
     loginRateLimitPerMinute: int(env.RONGMEI_LOGIN_RATE_LIMIT, 20),
+    publicRateLimitPerMinute: int(env.RONGMEI_PUBLIC_RATE_LIMIT, 10),
+    open311RateLimitPerMinute: int(env.RONGMEI_OPEN311_RATE_LIMIT, 120),
+    docxMaxBytes: int(env.RONGMEI_DOCX_MAX_BYTES, 20 * 1024 * 1024),
+    storyLockSeconds: int(env.RONGMEI_STORY_LOCK_SECONDS, 120),
+    storage: env.RONGMEI_STORAGE || 'local',
+    s3Endpoint: env.RONGMEI_S3_ENDPOINT || undefined,
+    s3Bucket: env.RONGMEI_S3_BUCKET || undefined,
+    s3AccessKey: env.RONGMEI_S3_ACCESS_KEY || undefined,
+    s3SecretKey: env.RONGMEI_S3_SECRET_KEY || undefined,
+    s3Region: env.RONGMEI_S3_REGION || 'us-east-1',
+    publicUrlSecret: env.RONGMEI_PUBLIC_URL_SECRET || undefined,
+    assetMaxBytes: int(env.RONGMEI_ASSET_MAX_BYTES, 4 * 1024 * 1024 * 1024),
+    assetMaxPixels: int(env.RONGMEI_ASSET_MAX_PIXELS, 100_000_000),
+    assetRetentionDays: int(env.RONGMEI_ASSET_RETENTION_DAYS, 30),
+    signedUrlSeconds: int(env.RONGMEI_SIGNED_URL_SECONDS, 300),
+    ffmpegPath: env.RONGMEI_FFMPEG_PATH || 'ffmpeg',
+    ffprobePath: env.RONGMEI_FFPROBE_PATH || 'ffprobe',
     ...overrides,
   }
   const errors = [...Value.Errors(ConfigSchema, config)]
+  if (config.storage === 's3') {
+    for (const [key, name] of [['s3Endpoint', 'RONGMEI_S3_ENDPOINT'], ['s3Bucket', 'RONGMEI_S3_BUCKET'], ['s3AccessKey', 'RONGMEI_S3_ACCESS_KEY'], ['s3SecretKey', 'RONGMEI_S3_SECRET_KEY']] as const) {
+      if (!config[key]) errors.push({ instancePath: `/${key}`, message: `${name} is required when RONGMEI_STORAGE=s3` } as (typeof errors)[number])
+    }
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.instancePath || '/'}: ${e.message}`)
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`)

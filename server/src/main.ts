@@ -8,7 +8,7 @@ import { openReadyDatabase } from './db/open.js'
 import { cliCommands } from './cli/index.js'
 import { startMetricsServer } from './kernel/health.js'
 import { startWorkers } from './kernel/worker.js'
-import { handlerMap } from './modules/subscriptions.js'
+import { handlerMap, periodicJobs } from './modules/subscriptions.js'
 import { hasDemoUsers, isEmpty, seedDemo } from './seed/demo.js'
 
 function printDemoCredentials(result: { createdUsers: string[]; password: string; isPasswordDefault: boolean }): void {
@@ -40,7 +40,7 @@ async function serve(config: Config, { isSeedingDemoIfEmpty = false, hasWorkers 
   const app = await buildApp({ config, db })
   // RONGMEI_METRICS_PORT: /metrics on a listener of its own, kept off the public network.
   const metricsServer = await startMetricsServer(app, config)
-  const workers = hasWorkers ? startWorkers({ db, handlers: handlerMap(), onError: (err) => app.log.error({ err }, 'event delivery failed') }) : null
+  const workers = hasWorkers ? startWorkers({ db, handlers: handlerMap(), jobs: periodicJobs.map((make) => make({ db })), onError: (err) => app.log.error({ err }, 'background work failed') }) : null
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     await workers?.stop()
@@ -67,7 +67,7 @@ program.command('worker').description('run background work only (event delivery)
     const config = loadConfig()
     if (!config.databaseUrl) throw new Error('`rongmei worker` needs DATABASE_URL: with the embedded database, `rongmei serve` runs the workers itself')
     const db = await openReadyDatabase(config)
-    const workers = startWorkers({ db, handlers: handlerMap(), onError: (err) => console.error('event delivery failed:', err) })
+    const workers = startWorkers({ db, handlers: handlerMap(), jobs: periodicJobs.map((make) => make({ db })), onError: (err) => console.error('background work failed:', err) })
     console.log('worker started')
     closeWithGrace({ delay: 10_000 }, async () => {
       await workers.stop()

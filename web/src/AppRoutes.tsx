@@ -23,6 +23,12 @@ const UsersPage = page(() => import('./pages/users/UsersPage'), 'UsersPage')
 const RolesPage = page(() => import('./pages/roles/RolesPage'), 'RolesPage')
 const AuditPage = page(() => import('./pages/audit/AuditPage'), 'AuditPage')
 const SecurityPolicyPage = page(() => import('./pages/security/SecurityPolicyPage'), 'SecurityPolicyPage')
+const StoriesPage = page(() => import('./pages/stories/StoriesPage'), 'StoriesPage')
+const StoryEditPage = page(() => import('./pages/stories/StoryEditPage'), 'StoryEditPage')
+const ReviewQueuePage = page(() => import('./pages/review/ReviewQueuePage'), 'ReviewQueuePage')
+const ReviewPage = page(() => import('./pages/review/ReviewPage'), 'ReviewPage')
+const ErrorReportPage = page(() => import('./pages/review/ErrorReportPage'), 'ErrorReportPage')
+const WorkflowSettingsPage = page(() => import('./pages/review/WorkflowSettingsPage'), 'WorkflowSettingsPage')
 
 export function AppRoutes() {
   return (
@@ -36,6 +42,12 @@ export function AppRoutes() {
           <Route element={<RequireAccountReady />}>
             <Route element={<AppLayout />}>
               <Route index element={<DashboardPage />} />
+              <Route path="stories" element={guard('/stories', <StoriesPage />)} />
+              <Route path="stories/:id" element={guard('/stories', <StoryEditPage />)} />
+              <Route path="review" element={guard('/review', <ReviewQueuePage />)} />
+              <Route path="review/errors" element={guard('/review/errors', <ErrorReportPage />)} />
+              <Route path="review/workflow" element={guard('/review/workflow', <WorkflowSettingsPage />)} />
+              <Route path="review/:id" element={guard('/review', <ReviewPage />)} />
               <Route path="tenants" element={guard('/tenants', <TenantsPage />)} />
               <Route path="users" element={guard('/users', <UsersPage />)} />
               <Route path="roles" element={guard('/roles', <RolesPage />)} />

@@ -7,6 +7,8 @@ export interface DomainEvent {
   type: string
   tenantId: string | null
   payload: Record<string, unknown>
+  /** Deliver no earlier than this (a deadline to act on, e.g. a retention period ending). */
+  notBefore?: Date
 }
 
 export interface DeliveredEvent extends DomainEvent {
@@ -14,14 +16,22 @@ export interface DeliveredEvent extends DomainEvent {
   createdAt: Date
 }
 
-export type EventHandler = (event: DeliveredEvent) => Promise<void>
+/** What a handler is given besides the event: the database the event came from. */
+export interface EventContext {
+  db: Database
+}
+
+export type EventHandler = (event: DeliveredEvent, context: EventContext) => Promise<void>
 
 /**
  * Writes an event to the outbox inside the caller's transaction: the event exists exactly when
  * the change does, and is delivered after commit by `dispatchEvents`.
  */
 export async function emitEvent(trx: Tx, event: DomainEvent): Promise<void> {
-  await trx.insertInto('outbox_events').values({ tenant_id: event.tenantId, type: event.type, payload: JSON.stringify(event.payload) }).execute()
+  await trx.insertInto('outbox_events').values({
+    tenant_id: event.tenantId, type: event.type, payload: JSON.stringify(event.payload),
+    ...(event.notBefore ? { next_attempt_at: event.notBefore } : {}),
+  }).execute()
 }
 
 const MAX_BACKOFF_MS = 15 * 60_000
@@ -48,7 +58,7 @@ export async function dispatchEvents(db: Database, handlers: ReadonlyMap<string,
   for (const row of claimed) {
     const event: DeliveredEvent = { id: String(row.id), type: row.type, tenantId: row.tenant_id, payload: row.payload as Record<string, unknown>, createdAt: row.created_at }
     try {
-      for (const handler of handlers.get(row.type) ?? []) await handler(event)
+      for (const handler of handlers.get(row.type) ?? []) await handler(event, { db })
       await inScope(db, systemScope, (trx) => trx.updateTable('outbox_events').set({ delivered_at: new Date(), last_error: null }).where('id', '=', row.id).execute())
       delivered++
     } catch (error) {

@@ -37,12 +37,14 @@ const catalogue = [
   ['publication.manage', 'publishing', '发布、更正与撤稿'],
   ['asset.read', 'assets', '查看素材'],
   ['asset.manage', 'assets', '上传与管理素材'],
+  ['asset.original.read', 'assets', '下载素材原件（含位置等隐私信息）'],
   // citizens' messages
   ['ticket.read', 'interaction', '查看留言工单'],
   ['ticket.dispatch', 'interaction', '留言分办（转办、改派、并单）'],
   ['ticket.handle', 'interaction', '留言办理与答复'],
   ['ticket.reply.review', 'interaction', '审核留言答复'],
   ['faq.manage', 'interaction', '管理问答库'],
+  ['calendar.manage', 'interaction', '维护工作日历（节假日与调休）'],
   // evaluation and governance
   ['analytics.read', 'analytics', '查看数据与报表'],
   ['filing.read', 'governance', '查看账号备案'],
@@ -78,7 +80,7 @@ export interface BuiltinRole {
 export const builtinRoles: readonly BuiltinRole[] = [
   {
     code: 'platform_admin', name: '系统管理员', description: '管理机构与用户',
-    permissions: ['tenant.read', 'tenant.manage', 'user.read', 'user.manage'], isTotpRequired: true,
+    permissions: ['tenant.read', 'tenant.manage', 'user.read', 'user.manage', 'calendar.manage'], isTotpRequired: true,
   },
   {
     code: 'security_admin', name: '安全管理员', description: '管理角色、权限与安全策略',
@@ -105,7 +107,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
   },
   {
     code: 'editor', name: '编辑（初审）', description: '编辑与初审稿件',
-    permissions: ['story.read', 'story.create', 'story.edit', 'story.review.first', 'lead.read', 'asset.read', 'asset.manage'],
+    permissions: ['story.read', 'story.create', 'story.edit', 'story.review.first', 'lead.read', 'asset.read', 'asset.manage', 'asset.original.read'],
     isTotpRequired: false,
   },
   {
@@ -118,7 +120,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
   },
   {
     code: 'operator', name: '运营', description: '管理渠道账号与发布',
-    permissions: ['story.read', 'account.manage', 'publication.manage', 'asset.read', 'asset.manage', 'analytics.read'],
+    permissions: ['story.read', 'account.manage', 'publication.manage', 'asset.read', 'asset.manage', 'asset.original.read', 'analytics.read'],
     isTotpRequired: false,
   },
   {

@@ -10,7 +10,14 @@ import { buildTestApp, signIn, type Client, type TestApp } from '../../test/harn
 
 // The only routes anyone may call without signing in. A new public route must be added here,
 // on purpose, in review.
-const PUBLIC_ROUTES = ['POST /api/v1/auth/login']
+const PUBLIC_ROUTES = [
+  'POST /api/v1/auth/login',
+  // Citizens' messages (issue 5): the working-day calculator and the public form's API, per center.
+  'GET /api/v1/calendar/workdays',
+  'GET /api/v1/public/:center/tickets/form', 'POST /api/v1/public/:center/tickets', 'POST /api/v1/public/:center/verification-codes',
+  'POST /api/v1/public/:center/tickets/lookup', 'POST /api/v1/public/:center/tickets/rating', 'GET /api/v1/public/:center/tickets',
+  'GET /api/v1/public/:center/faq/suggest',
+]
 
 // Signed-in users with little power; for each guarded route one of them lacks the permission.
 const WEAK_USERS = ['district-a.grid', 'district-a.reporter']

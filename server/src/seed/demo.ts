@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js'
 import { inScope, systemScope, type Tx } from '../db/scope.js'
 import { appendAudit } from '../kernel/audit.js'
 import { hashPassword } from '../modules/identity/password.js'
+import { seedInteractionDemo } from './interaction.js'
 
 export const DEFAULT_DEMO_PASSWORD = 'Rongmei@Demo2026'
 
@@ -72,6 +73,7 @@ export async function seedDemo(db: Database, { password }: { password?: string }
   await inScope(db, systemScope, async (trx) => {
     const ids = new Map<string, { id: string; path: string[] }>()
     for (const t of tenants) await ensureTenant(trx, t, ids)
+    await seedInteractionDemo(trx, ids)
     const roleIds = new Map((await trx.selectFrom('roles').select(['id', 'code']).where('tenant_id', 'is', null).execute()).map((r) => [r.code, r.id]))
 
     const ensureUser = async (u: { username: string; displayName: string; role: string; tenant: string; extends: boolean }) => {

@@ -136,13 +136,15 @@ async function readProblem(res: Response): Promise<Problem> {
 export async function rawRequest(path: string, opts: RequestOptions = {}): Promise<Response> {
   const method = opts.method ?? 'GET'
   const hasBody = opts.body !== undefined
+  // A FormData body (file uploads) sets its own multipart Content-Type with the boundary.
+  const isForm = opts.body instanceof FormData
   let res: Response
   try {
     res = await fetch(buildUrl(path, opts.query), {
       method,
       credentials: 'same-origin',
-      headers: requestHeaders(method, hasBody),
-      body: hasBody ? JSON.stringify(opts.body) : undefined,
+      headers: requestHeaders(method, hasBody && !isForm),
+      body: isForm ? (opts.body as FormData) : hasBody ? JSON.stringify(opts.body) : undefined,
       signal: opts.signal,
     })
   } catch (err) {

@@ -104,7 +104,7 @@ export function AppLayout() {
             <Outlet />
           </ErrorBoundary>
         </Layout.Content>
-        <Layout.Footer style={{ textAlign: 'center', color: 'rgba(0,0,0,0.45)', padding: '12px 24px' }}>
+        <Layout.Footer style={{ textAlign: 'center', color: 'rgba(0,0,0,0.65)', padding: '12px 24px' }}>
           {t('app.footer')}
         </Layout.Footer>
       </Layout>

@@ -1,6 +1,7 @@
 import type { MenuProps } from 'antd'
 import {
   AimOutlined,
+  ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
   BulbOutlined,
@@ -15,12 +16,17 @@ import {
   SafetyCertificateOutlined,
   SendOutlined,
   TeamOutlined,
+  WarningOutlined,
 } from '@ant-design/icons'
 import type { ReactNode } from 'react'
 import { t, type MessageKey } from '../i18n'
 
-/** Who may open each admin page; the menu and the route guards read the same table. */
+/** Who may open each page; the menu and the route guards read the same table. */
 export const routeAccess = {
+  '/stories': ['story.read'],
+  '/review': ['story.read'],
+  '/review/errors': ['story.review.final', 'analytics.read'],
+  '/review/workflow': ['story.rules.manage'],
   '/tenants': ['tenant.read'],
   '/users': ['user.read'],
   '/roles': ['role.manage', 'user.read'],
@@ -28,9 +34,23 @@ export const routeAccess = {
   '/security': ['security.policy.manage'],
 } as const satisfies Record<string, readonly string[]>
 
-type AdminPath = keyof typeof routeAccess
+type AppPath = keyof typeof routeAccess
 
-const adminEntries: { path: AdminPath; label: MessageKey; icon: ReactNode }[] = [
+interface Entry {
+  path: AppPath
+  label: MessageKey
+  icon: ReactNode
+}
+
+// Modules that are live: the editorial core (文稿中心, 三审三校).
+const moduleEntries: Entry[] = [
+  { path: '/stories', label: 'nav.stories', icon: <FileTextOutlined /> },
+  { path: '/review', label: 'nav.review', icon: <AuditOutlined /> },
+  { path: '/review/errors', label: 'nav.errorReport', icon: <WarningOutlined /> },
+  { path: '/review/workflow', label: 'nav.reviewWorkflow', icon: <ApartmentOutlined /> },
+]
+
+const adminEntries: Entry[] = [
   { path: '/tenants', label: 'nav.tenants', icon: <ClusterOutlined /> },
   { path: '/users', label: 'nav.users', icon: <TeamOutlined /> },
   { path: '/roles', label: 'nav.roles', icon: <SafetyCertificateOutlined /> },
@@ -42,8 +62,6 @@ const adminEntries: { path: AdminPath; label: MessageKey; icon: ReactNode }[] = 
 const upcoming: { key: string; label: MessageKey; icon: ReactNode }[] = [
   { key: 'planning', label: 'nav.planning', icon: <AimOutlined /> },
   { key: 'leads', label: 'nav.leads', icon: <BulbOutlined /> },
-  { key: 'stories', label: 'nav.stories', icon: <FileTextOutlined /> },
-  { key: 'review', label: 'nav.review', icon: <AuditOutlined /> },
   { key: 'publishing', label: 'nav.publishing', icon: <SendOutlined /> },
   { key: 'assets', label: 'nav.assets', icon: <PictureOutlined /> },
   { key: 'interaction', label: 'nav.interaction', icon: <MessageOutlined /> },
@@ -61,22 +79,25 @@ function soonLabel(label: MessageKey) {
 }
 
 export function buildMenuItems(canAny: (codes: readonly string[]) => boolean): NonNullable<MenuProps['items']> {
-  const admin = adminEntries
-    .filter((e) => canAny(routeAccess[e.path]))
-    .map((e) => ({ key: e.path, icon: e.icon, label: t(e.label) }))
+  const visible = (entries: Entry[]) =>
+    entries.filter((e) => canAny(routeAccess[e.path])).map((e) => ({ key: e.path, icon: e.icon, label: t(e.label) }))
+  const admin = visible(adminEntries)
   return [
     { key: '/', icon: <DashboardOutlined />, label: t('nav.home') },
     {
       type: 'group',
       key: 'modules',
       label: t('nav.groupModules'),
-      children: upcoming.map((m) => ({
-        key: `soon:${m.key}`,
-        icon: m.icon,
-        label: soonLabel(m.label),
-        title: t('nav.soonTitle', { name: t(m.label) }),
-        disabled: true,
-      })),
+      children: [
+        ...visible(moduleEntries),
+        ...upcoming.map((m) => ({
+          key: `soon:${m.key}`,
+          icon: m.icon,
+          label: soonLabel(m.label),
+          title: t('nav.soonTitle', { name: t(m.label) }),
+          disabled: true,
+        })),
+      ],
     },
     ...(admin.length ? [{ type: 'group' as const, key: 'admin', label: t('nav.groupAdmin'), children: admin }] : []),
   ]
@@ -84,6 +105,9 @@ export function buildMenuItems(canAny: (codes: readonly string[]) => boolean): N
 
 /** The menu key to highlight for a location, so nested paths keep their parent selected. */
 export function selectedMenuKey(pathname: string): string {
-  const match = adminEntries.find((e) => pathname === e.path || pathname.startsWith(`${e.path}/`))
+  // The longest matching path wins: /review/errors is its own entry, /review/<id> belongs to /review.
+  const match = [...moduleEntries, ...adminEntries]
+    .filter((e) => pathname === e.path || pathname.startsWith(`${e.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0]
   return match ? match.path : pathname === '/' ? '/' : ''
 }

@@ -1,11 +1,13 @@
 import { Card, Col, Row, Tag, Typography } from 'antd'
+import { Link } from 'react-router-dom'
 import { t, type MessageKey } from '../../i18n'
 
-const modules: { name: MessageKey; hint: MessageKey }[] = [
+/** `path` marks a module that is live; the others are on the roadmap. */
+const modules: { name: MessageKey; hint: MessageKey; path?: string }[] = [
   { name: 'nav.planning', hint: 'home.module.planning' },
   { name: 'nav.leads', hint: 'home.module.leads' },
-  { name: 'nav.stories', hint: 'home.module.stories' },
-  { name: 'nav.review', hint: 'home.module.review' },
+  { name: 'nav.stories', hint: 'home.module.stories', path: '/stories' },
+  { name: 'nav.review', hint: 'home.module.review', path: '/review' },
   { name: 'nav.publishing', hint: 'home.module.publishing' },
   { name: 'nav.assets', hint: 'home.module.assets' },
   { name: 'nav.interaction', hint: 'home.module.interaction' },
@@ -22,8 +24,8 @@ export function ModulesCard() {
           <Col key={m.name} xs={24} sm={12} xl={8}>
             <div style={{ border: '1px solid #f0f0f0', borderRadius: 8, padding: '12px 14px', height: '100%', boxSizing: 'border-box' }}>
               <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 4 }}>
-                <Typography.Text strong>{t(m.name)}</Typography.Text>
-                <Tag style={{ marginInlineEnd: 0 }}>{t('nav.soon')}</Tag>
+                {m.path ? <Link to={m.path}><Typography.Text strong>{t(m.name)}</Typography.Text></Link> : <Typography.Text strong>{t(m.name)}</Typography.Text>}
+                {m.path ? <Tag color="green" style={{ marginInlineEnd: 0 }}>{t('nav.live')}</Tag> : <Tag style={{ marginInlineEnd: 0 }}>{t('nav.soon')}</Tag>}
               </div>
               <Typography.Text type="secondary" style={{ fontSize: 13 }}>
                 {t(m.hint)}
