@@ -10,21 +10,23 @@ import { diffSchemas, readSchema, snapshotFile, type SchemaSnapshot } from './sc
  * committed snapshot server/migrations/schema.snapshot.json, on PGlite and on the Postgres server.
  * Changing the schema therefore takes three things in one change: a new numbered migration (never
  * an edit of an applied one), `npm run schema:snapshot` to regenerate the snapshot (review its diff:
- * it is the schema change), and the Kysely types in server/src/db/schema.ts.
+ * it is the schema change), and the Kysely types in server/src/db/schema/ (one file per area, composed into `DB` by schema.ts).
  */
 
-const schemaTs = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema.ts')
+const schemaDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema')
+const schemaSource = () => fs.readdirSync(schemaDir).filter((f) => f.endsWith('.ts')).sort()
+  .map((f) => fs.readFileSync(path.join(schemaDir, f), 'utf8')).join('\n')
 
-/** Table → column names, read from the `DB` interface and the table interfaces of schema.ts. */
+/** Table → column names, read from each area's `…Tables` interface and the table interfaces beside it. */
 export function kyselyTables(source: string): Map<string, string[]> {
   const blocks = new Map<string, string>()
   for (const match of source.matchAll(/export interface (\w+) \{([^}]*)\}/g)) blocks.set(match[1], match[2])
-  const db = blocks.get('DB')
-  if (!db) throw new Error('schema.ts has no `export interface DB`')
+  const areas = [...blocks.keys()].filter((name) => name.endsWith('Tables'))
+  if (areas.length === 0) throw new Error('server/src/db/schema/ has no `export interface …Tables`')
   const tables = new Map<string, string[]>()
-  for (const [, table, type] of db.matchAll(/^\s*(\w+)\??:\s*(\w+)/gm)) {
+  for (const [, table, type] of areas.map((a) => blocks.get(a)!).join('\n').matchAll(/^\s*(\w+)\??:\s*(\w+)/gm)) {
     const body = blocks.get(type)
-    if (body === undefined) throw new Error(`schema.ts: interface ${type} of table ${table} not found`)
+    if (body === undefined) throw new Error(`server/src/db/schema/: interface ${type} of table ${table} not found`)
     tables.set(table, [...body.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1]).sort())
   }
   return tables
@@ -51,7 +53,7 @@ describe('schema', { timeout: 30_000 }, () => {
       const [table, column] = line.split(' ')[0].split('.')
       database.set(table, [...(database.get(table) ?? []), column].sort())
     }
-    const types = kyselyTables(fs.readFileSync(schemaTs, 'utf8'))
+    const types = kyselyTables(schemaSource())
     const names = (tables: Map<string, string[]>) => [...tables].flatMap(([table, columns]) => [table, ...columns.map((c) => `${table}.${c}`)])
     const inDatabase = names(database)
     const inTypes = names(types)
