@@ -7,6 +7,9 @@ const serverTests = ['server/**/*.test.ts']
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    // Vitest's default is one worker per core minus one, i.e. a single worker on CI's 2 cores; the
+    // files mostly wait on PGlite start-up, app build and Postgres, so two workers finish in about half the time.
+    maxWorkers: 2,
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'pglite', include: serverTests, env: { RONGMEI_TEST_DB: 'pglite', NODE_ENV: 'test' } } },

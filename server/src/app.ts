@@ -54,6 +54,9 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
     bodyLimit: config.bodyLimitBytes,
+    // Modules load their dictionaries (jieba, the checks automaton) while registering: on a small,
+    // busy machine that takes longer than Fastify's 10 s default.
+    pluginTimeout: 60_000,
     trustProxy: config.trustProxy,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },

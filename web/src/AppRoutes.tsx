@@ -29,6 +29,24 @@ const ReviewQueuePage = page(() => import('./pages/review/ReviewQueuePage'), 'Re
 const ReviewPage = page(() => import('./pages/review/ReviewPage'), 'ReviewPage')
 const ErrorReportPage = page(() => import('./pages/review/ErrorReportPage'), 'ErrorReportPage')
 const WorkflowSettingsPage = page(() => import('./pages/review/WorkflowSettingsPage'), 'WorkflowSettingsPage')
+const CheckRulesPage = page(() => import('./pages/review/CheckRulesPage'), 'CheckRulesPage')
+const AssetsPage = page(() => import('./pages/assets/AssetsPage'), 'AssetsPage')
+const ticketPages = () => import('./pages/tickets')
+const TicketInboxPage = page(ticketPages, 'TicketInboxPage')
+const TicketWorkbenchPage = page(ticketPages, 'TicketWorkbenchPage')
+const TicketReviewPage = page(ticketPages, 'TicketReviewPage')
+const SupervisionPage = page(ticketPages, 'SupervisionPage')
+const TicketDetailPage = page(ticketPages, 'TicketDetailPage')
+const KpiPage = page(ticketPages, 'KpiPage')
+const TicketCataloguePage = page(ticketPages, 'TicketCataloguePage')
+const CalendarPage = page(ticketPages, 'CalendarPage')
+const FaqPage = page(ticketPages, 'FaqPage')
+const Open311KeysPage = page(ticketPages, 'Open311KeysPage')
+const publishingPages = () => import('./pages/publishing')
+const PublishingBoardPage = page(publishingPages, 'BoardPage')
+const PublishingAccountsPage = page(publishingPages, 'AccountsPage')
+const PublishingCalendarPage = page(publishingPages, 'CalendarPage')
+const StoryPublishingPage = page(publishingPages, 'StoryPublishingPage')
 
 export function AppRoutes() {
   return (
@@ -47,7 +65,23 @@ export function AppRoutes() {
               <Route path="review" element={guard('/review', <ReviewQueuePage />)} />
               <Route path="review/errors" element={guard('/review/errors', <ErrorReportPage />)} />
               <Route path="review/workflow" element={guard('/review/workflow', <WorkflowSettingsPage />)} />
+              <Route path="review/rules" element={guard('/review/rules', <CheckRulesPage />)} />
               <Route path="review/:id" element={guard('/review', <ReviewPage />)} />
+              <Route path="assets" element={guard('/assets', <AssetsPage />)} />
+              <Route path="tickets/inbox" element={guard('/tickets/inbox', <TicketInboxPage />)} />
+              <Route path="tickets/workbench" element={guard('/tickets/workbench', <TicketWorkbenchPage />)} />
+              <Route path="tickets/review" element={guard('/tickets/review', <TicketReviewPage />)} />
+              <Route path="tickets/supervision" element={guard('/tickets/supervision', <SupervisionPage />)} />
+              <Route path="tickets/kpis" element={guard('/tickets/kpis', <KpiPage />)} />
+              <Route path="tickets/catalogue" element={guard('/tickets/catalogue', <TicketCataloguePage />)} />
+              <Route path="tickets/calendar" element={guard('/tickets/calendar', <CalendarPage />)} />
+              <Route path="tickets/faq" element={guard('/tickets/faq', <FaqPage />)} />
+              <Route path="tickets/open311" element={guard('/tickets/open311', <Open311KeysPage />)} />
+              <Route path="tickets/:id" element={guard('/tickets', <TicketDetailPage />)} />
+              <Route path="publishing" element={guard('/publishing', <PublishingBoardPage />)} />
+              <Route path="publishing/accounts" element={guard('/publishing/accounts', <PublishingAccountsPage />)} />
+              <Route path="publishing/calendar" element={guard('/publishing/calendar', <PublishingCalendarPage />)} />
+              <Route path="publishing/stories/:id" element={guard('/publishing', <StoryPublishingPage />)} />
               <Route path="tenants" element={guard('/tenants', <TenantsPage />)} />
               <Route path="users" element={guard('/users', <UsersPage />)} />
               <Route path="roles" element={guard('/roles', <RolesPage />)} />

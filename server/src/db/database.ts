@@ -163,7 +163,9 @@ export async function openPGlite(dataDir: string): Promise<Database> {
   try {
     if (!isMemory) fs.mkdirSync(dir, { recursive: true })
     // bigint (int8) as an exact string, like the pg driver above: audit seq numbers then hash alike on both.
-    pglite = await PGlite.create(dir, { parsers: { 20: (value: string) => value } })
+    // btree_gin: the (tenant_id, search) index of migration 0008 (DESIGN: RLS and full-text search).
+    const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin')
+    pglite = await PGlite.create(dir, { parsers: { 20: (value: string) => value }, extensions: { btree_gin } })
   } catch (error) {
     unlock()
     throw error

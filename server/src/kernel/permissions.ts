@@ -34,6 +34,7 @@ const catalogue = [
   ['lead.report', 'leads', '报送线索（网格员）'],
   // publishing and assets
   ['account.manage', 'publishing', '管理渠道账号'],
+  ['publication.read', 'publishing', '查看渠道账号、发布状态与发布排期'],
   ['publication.manage', 'publishing', '发布、更正与撤稿'],
   ['asset.read', 'assets', '查看素材'],
   ['asset.manage', 'assets', '上传与管理素材'],
@@ -92,22 +93,22 @@ export const builtinRoles: readonly BuiltinRole[] = [
   },
   {
     code: 'center_leader', name: '中心领导', description: '统筹策划、重要信息签发、查看数据',
-    permissions: ['tenant.read', 'story.read', 'story.signoff.head', 'planning.manage', 'lead.read', 'analytics.read', 'ticket.read'],
+    permissions: ['tenant.read', 'story.read', 'story.signoff.head', 'planning.manage', 'lead.read', 'analytics.read', 'ticket.read', 'publication.read'],
     isTotpRequired: false,
   },
   {
     code: 'chief_editor', name: '总编辑（终审）', description: '终审稿件并安排发布',
-    permissions: ['story.read', 'story.edit', 'story.review.final', 'story.rules.manage', 'planning.manage', 'lead.read', 'publication.manage', 'asset.read'],
+    permissions: ['story.read', 'story.edit', 'story.review.final', 'story.rules.manage', 'planning.manage', 'lead.read', 'publication.read', 'publication.manage', 'asset.read'],
     isTotpRequired: false,
   },
   {
     code: 'section_head', name: '部门主任（复审）', description: '复审稿件',
-    permissions: ['story.read', 'story.edit', 'story.review.second', 'planning.manage', 'lead.read', 'asset.read'],
+    permissions: ['story.read', 'story.edit', 'story.review.second', 'planning.manage', 'lead.read', 'asset.read', 'publication.read'],
     isTotpRequired: false,
   },
   {
     code: 'editor', name: '编辑（初审）', description: '编辑与初审稿件',
-    permissions: ['story.read', 'story.create', 'story.edit', 'story.review.first', 'lead.read', 'asset.read', 'asset.manage', 'asset.original.read'],
+    permissions: ['story.read', 'story.create', 'story.edit', 'story.review.first', 'lead.read', 'asset.read', 'asset.manage', 'asset.original.read', 'publication.read'],
     isTotpRequired: false,
   },
   {
@@ -120,7 +121,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
   },
   {
     code: 'operator', name: '运营', description: '管理渠道账号与发布',
-    permissions: ['story.read', 'account.manage', 'publication.manage', 'asset.read', 'asset.manage', 'asset.original.read', 'analytics.read'],
+    permissions: ['story.read', 'account.manage', 'publication.read', 'publication.manage', 'asset.read', 'asset.manage', 'asset.original.read', 'analytics.read'],
     isTotpRequired: false,
   },
   {

@@ -16,7 +16,9 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/calendar/workdays',
   'GET /api/v1/public/:center/tickets/form', 'POST /api/v1/public/:center/tickets', 'POST /api/v1/public/:center/verification-codes',
   'POST /api/v1/public/:center/tickets/lookup', 'POST /api/v1/public/:center/tickets/rating', 'GET /api/v1/public/:center/tickets',
-  'GET /api/v1/public/:center/faq/suggest',
+  'GET /api/v1/public/:center/faq/suggest', 'POST /api/v1/public/:center/tickets/uploads',
+  // Publishing (issue 4): WeChat's server calls this; it verifies WeChat's signature itself.
+  'GET /api/v1/publishing/callbacks/wechat/:id', 'POST /api/v1/publishing/callbacks/wechat/:id',
 ]
 
 // Signed-in users with little power; for each guarded route one of them lacks the permission.

@@ -19,7 +19,10 @@ export const moduleRoutes: ModuleRoutes[] = [
   (api, deps) => import('./calendar/calendar.routes.js').then((m) => m.calendarRoutes(api, deps)),
   (api, deps) => import('./faq/faq.routes.js').then((m) => m.faqRoutes(api, deps)),
   (api, deps) => import('./tickets/tickets.routes.js').then((m) => m.ticketsRoutes(api, deps)),
+  (api, deps) => import('./assets/ticket-attachments.js').then((m) => m.ticketAttachmentRoutes(api, deps)),
+  (api, deps) => import('./tickets/kpis.routes.js').then((m) => m.ticketKpiRoutes(api, deps)),
   (api, deps) => import('./open311/open311.keys.routes.js').then((m) => m.open311KeyRoutes(api, deps)),
+  (api, deps) => import('./publishing/publishing.routes.js').then((m) => m.publishingRoutes(api, deps)),
 ]
 
 /**
@@ -29,4 +32,6 @@ export const moduleRoutes: ModuleRoutes[] = [
 export const siteRoutes: ModuleRoutes[] = [
   (app, deps) => import('./assets/assets.site.js').then((m) => m.assetSiteRoutes(app, deps)),
   (app, deps) => import('./open311/open311.routes.js').then((m) => m.open311Routes(app, deps)),
+  (app, deps) => import('./tickets/tickets.site.js').then((m) => m.ticketSiteRoutes(app, deps)),
+  (app, deps) => import('./site/site.routes.js').then((m) => m.siteRoutes(app, deps)),
 ]

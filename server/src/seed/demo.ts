@@ -74,6 +74,8 @@ export async function seedDemo(db: Database, { password }: { password?: string }
     const ids = new Map<string, { id: string; path: string[] }>()
     for (const t of tenants) await ensureTenant(trx, t, ids)
     await seedInteractionDemo(trx, ids)
+    await (await import('../modules/site/site.demo.js')).seedSiteDemo(trx, ids, districtNames)
+    await (await import('../modules/publishing/publishing.seed.js')).seedPublishingDemo(trx, ids)
     const roleIds = new Map((await trx.selectFrom('roles').select(['id', 'code']).where('tenant_id', 'is', null).execute()).map((r) => [r.code, r.id]))
 
     const ensureUser = async (u: { username: string; displayName: string; role: string; tenant: string; extends: boolean }) => {

@@ -87,6 +87,11 @@ export interface ReviewView {
   state: string
   versionNumber: number
   versionHash: string
+  title: string
+  /** The body's plain text: offsets of hits and anchors count in it. */
+  bodyText: string
+  /** Who sent the story into review last (the name as it was then). */
+  submitter: { id: string; name: string; at: string } | null
   cycle: number | null
   stage: StageView | null
   stages: { index: number; key: string; name: string; permission: string | null; status: StageStatus }[]

@@ -104,6 +104,8 @@ export interface StoryListItem extends Counts {
   authorName: string
   state: StoryState
   stageIndex: number | null
+  /** The current review stage with its deadline (null unless in review). */
+  stage: { key: string; name: string; deadline: string | null; isOverdue: boolean } | null
   versionNumber: number
   lock: StoryLock | null
   createdAt: string
@@ -115,10 +117,13 @@ export interface StoryFilters {
   state?: StoryState
   mine?: boolean
   stage?: number
+  authorId?: string
+  /** Only stories whose review stage is past its deadline. */
+  overdue?: boolean
   q?: string
 }
 
-export type StorySaveInput = Partial<Omit<StoryContent, 'coverAssetId'>> & { baseVersion: number }
+export type StorySaveInput = Partial<StoryContent> & { baseVersion: number }
 
 export interface AutosaveReply extends Counts {
   baseVersion: number
@@ -204,7 +209,7 @@ export const storiesApi = {
   lock: (id: string) => api<LockReply>(`${storyPath(id)}/lock`, { method: 'POST' }),
   unlock: (id: string) => api<void>(`${storyPath(id)}/lock`, { method: 'DELETE' }),
   takeOver: (id: string) => api<TakeoverReply>(`${storyPath(id)}/lock/takeover`, { method: 'POST' }),
-  withdraw: (id: string) => api<Story>(`${storyPath(id)}/withdraw`, { method: 'POST' }),
+  recall: (id: string) => api<Story>(`${storyPath(id)}/recall`, { method: 'POST' }),
   remove: (id: string) => api<void>(storyPath(id), { method: 'DELETE' }),
   restore: (id: string, number: number, baseVersion: number) =>
     api<Story>(`${storyPath(id)}/versions/${number}/restore`, { method: 'POST', body: { baseVersion } }),

@@ -1,8 +1,17 @@
+import { assetsMessages } from './zh-CN/assets'
+import { ticketsMessages } from './zh-CN/tickets'
+import { publishingMessages } from './zh-CN/publishing'
+import { checkRulesMessages } from './zh-CN/checkRules'
+
 /**
  * Every string the console shows, keyed. Placeholders are written {name}.
  * Error codes from the API map to `error.<CODE>`; audit actions to `auditAction.<action>`.
  */
 export const zhCN = {
+  ...assetsMessages,
+  ...ticketsMessages,
+  ...publishingMessages,
+  ...checkRulesMessages,
   // application
   'app.name': '融媒 Rongmei',
   'app.mark': '融',
@@ -534,6 +543,12 @@ export const zhCN = {
   'stories.allStages': '全部环节',
   'stories.stageFilter': '审核环节',
   'stories.mine': '只看我的',
+  'review.submittedBy': '送审人：{name}（{at}）',
+  'stories.authorFilter': '作者',
+  'stories.allAuthors': '全部作者',
+  'stories.overdueOnly': '只看超时',
+  'stories.deadline': '本环节时限',
+  'stories.overdueMark': '已超时',
   'stories.empty': '还没有稿件，点击“新建稿件”或“导入 Word”开始写作。',
   'stories.noMatch': '没有符合条件的稿件',
   'stories.allShown': '共 {count} 篇，已全部显示',
@@ -586,10 +601,10 @@ export const zhCN = {
   'story.submitted': '已提交审核，进入{stage}',
   'story.blockedTitle': '有 {count} 处必须修改的问题，暂不能提交',
   'story.blockedBody': '请按右侧“检查”栏中的“拦截”项修改（{quotes}），或请审核人员说明理由后放行，再提交审核。',
-  'story.withdraw': '撤回',
-  'story.withdrawTitle': '撤回这篇稿件？',
-  'story.withdrawBody': '稿件将退出审核、回到草稿状态；已有的审核意见保留在记录中。再次提交时从第一级重新审核。',
-  'story.withdrawn': '稿件已撤回为草稿',
+  'story.recall': '撤回',
+  'story.recallTitle': '撤回这篇稿件？',
+  'story.recallBody': '稿件将退出审核、回到草稿状态；已有的审核意见保留在记录中。再次提交时从第一级重新审核。',
+  'story.recalled': '稿件已撤回为草稿',
 
   'editor.placeholder': '在此撰写正文，可直接粘贴 Word/WPS 内容',
   'editor.toolbar': '格式工具栏',
@@ -866,7 +881,7 @@ export const zhCN = {
   'auditAction.story.lock': '获取编辑锁',
   'auditAction.story.unlock': '释放编辑锁',
   'auditAction.story.lock_takeover': '接管编辑',
-  'auditAction.story.withdraw': '撤回稿件',
+  'auditAction.story.recall': '撤回稿件',
   'auditAction.story.submit': '提交审核',
   'auditAction.story.approve': '审核通过',
   'auditAction.story.return': '退回修改',

@@ -5,7 +5,7 @@ import { emitEvent, type DeliveredEvent, type EventContext } from '../../kernel/
 import { assetRuntime, type AssetRuntime } from './assets.runtime.js'
 import * as store from './assets.store.js'
 import type { Rendition } from './assets.views.js'
-import { makePictureDerivatives, makePosterDerivatives, type Produced } from './derivatives.js'
+import { makePictureDerivatives, makePosterDerivatives, undecodableReason, type Produced } from './derivatives.js'
 import { tempFile } from './ingest.js'
 import { hasFfmpeg, posterFrame, probe, waveform, webAudio, webVideo, type FfmpegPaths } from './media.js'
 import { refreshShares, usageCounts } from './sharing.store.js'
@@ -54,7 +54,11 @@ export async function processAsset(rt: AssetRuntime, { tenantId, assetId }: { te
   let outcome: Outcome
   try {
     await pipeline(await rt.storage.read(originalKey(row.sha256)), fs.createWriteStream(input))
-    if (row.kind === 'image') {
+    const undecodable = row.kind === 'image' ? undecodableReason(row.mime_type) : null
+    if (undecodable) {
+      // The asset stays usable (original, metadata, search, covers need a rendition though): say why there is none.
+      outcome = { status: 'unavailable', reason: undecodable, produced: [], media: {}, facts: {} }
+    } else if (row.kind === 'image') {
       const produced = await makePictureDerivatives({ input, tmpBase, focal: { x: row.focal_x, y: row.focal_y }, maxPixels: rt.config.assetMaxPixels })
       outcome = { status: 'ready', reason: null, produced, media: {}, facts: {} }
     } else if (row.kind === 'video' || row.kind === 'audio') {

@@ -14,6 +14,8 @@ import { createSharingService } from './assets.sharing.js'
 import { createCollectionsService } from './assets.collections.js'
 import { createUploadsService } from './assets.uploads.js'
 import { sharingRoutes } from './sharing.routes.js'
+import { coverHooks } from './assets.cover.js'
+import { registerCoverHooks } from '../stories/stories.cover.js'
 import type { Received } from './ingest.js'
 
 const tags = ['assets']
@@ -33,6 +35,8 @@ export async function assetsRoutes(app: FastifyInstance, { db, config }: AppDeps
   const sharing = createSharingService(rt)
   const collections = createCollectionsService(rt)
   const uploads = createUploadsService(rt, assets)
+  // A story's cover is recorded as a use of the asset in the story's own transaction.
+  registerCoverHooks(coverHooks)
 
   // Scoped to this plugin. Files stream to disk, so the cap is the largest upload of any kind.
   await app.register(multipart, {

@@ -110,6 +110,20 @@ export function createSharingService(rt: AssetRuntime) {
     })
   }
 
+  /** What the acting tenant offers to others (我的共享), open and withdrawn, newest first. */
+  async function listMyShares(acting: Pick<Acting, 'tenant'>, { cursor, limit }: { cursor?: string; limit: number }) {
+    const scope = acting.tenant.scope
+    return inScope(db, scope, async (trx) => {
+      const rows = await store.listAllOwnShares(trx, scope, { after: decodeCursor(cursor), limit })
+      const page = rows.slice(0, limit)
+      const last = page[page.length - 1]
+      return {
+        items: page.map(shareView),
+        nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.id]) : null,
+      }
+    })
+  }
+
   /** What other tenants offer to the acting tenant, newest first. */
   async function listOffered(acting: Pick<Acting, 'tenant'>, { cursor, limit }: { cursor?: string; limit: number }) {
     const scope: TenantScope = acting.tenant.scope
@@ -135,7 +149,7 @@ export function createSharingService(rt: AssetRuntime) {
     return recordUse({ scope, actorId: acting.userId, assetId: offered.asset_id, refType, refId, isLive, shareId })
   }
 
-  return { recordUse, releaseUse, listUsage, share, withdraw, listShares, listOffered, useShared }
+  return { recordUse, releaseUse, listUsage, share, withdraw, listShares, listMyShares, listOffered, useShared }
 }
 
 export type SharingService = ReturnType<typeof createSharingService>

@@ -98,3 +98,15 @@ export async function makePosterDerivatives({ input, tmpBase, maxPixels }: { inp
   const from = () => sharp(data, { raw }).resize(1280, 1280, { fit: 'inside', withoutEnlargement: true })
   return Promise.all([write(from(), tmpBase, 'poster', 'jpeg'), write(from(), tmpBase, 'poster', 'webp')])
 }
+
+/**
+ * Why sharp on this machine cannot render a picture of this type, or null when it can. HEIC/HEIF
+ * (iPhone photos) need an HEVC decoder; sharp's prebuilt libvips ships libheif with AV1 (AVIF)
+ * only, which it reports as `sharp.format.heif.input.fileSuffix` = ['.avif']. A build of libvips
+ * with HEVC lists '.heic' there, and then HEIC pictures get their derivatives like any other.
+ */
+export function undecodableReason(mimeType: string, heifSuffixes: readonly string[] = sharp.format.heif?.input.fileSuffix ?? []): string | null {
+  if (mimeType !== 'image/heic' && mimeType !== 'image/heif') return null
+  if (heifSuffixes.includes('.heic')) return null
+  return 'HEIC decoding not available (sharp on this server has no HEVC decoder): convert to JPEG to get web renditions'
+}

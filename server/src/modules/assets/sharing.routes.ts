@@ -59,6 +59,11 @@ export async function sharingRoutes(app: FastifyInstance, { assets, sharing, col
     config: { access: 'asset.manage' },
   }, async (request, reply) => reply.status(201).send(await sharing.share(actingOf(request), { assetId: request.params.id, audience: request.body.audience })))
 
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>('/asset-shares', {
+    schema: { tags, summary: '我的共享：本机构共享出去的素材（含已撤回）', querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: ShareList, ...problemResponses(400, 401, 403) } },
+    config: { access: 'asset.read' },
+  }, async (request) => sharing.listMyShares(actingOf(request), { cursor: request.query.cursor, limit: request.query.limit ?? 50 }))
+
   app.delete<{ Params: { shareId: string } }>('/asset-shares/:shareId', {
     schema: { tags, summary: '撤回共享（已有的使用不受影响）', params: ShareId, response: { 200: ShareView, ...problemResponses(400, 401, 403, 404) } },
     config: { access: 'asset.manage' },

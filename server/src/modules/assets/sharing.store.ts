@@ -61,6 +61,14 @@ export async function listOwnShares(trx: Tx, scope: TenantScope, assetId: string
     .orderBy('created_at', 'desc').execute()
 }
 
+/** Every share the tenant made (open and withdrawn), newest first, one page past the cursor. */
+export async function listAllOwnShares(trx: Tx, scope: TenantScope, { after, limit }: { after: unknown[] | null; limit: number }): Promise<ShareRow[]> {
+  const s = requireTenantScope(scope)
+  let query = trx.selectFrom('asset_shares').selectAll().where('tenant_id', '=', s.tenantId)
+  if (after) query = query.where(sql<boolean>`(created_at, id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`)
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute()
+}
+
 export async function withdrawShare(trx: Tx, scope: TenantScope, { id, userId }: { id: string; userId: string }): Promise<ShareRow> {
   const s = requireTenantScope(scope)
   return trx.updateTable('asset_shares').set({ withdrawn_at: new Date(), withdrawn_by: userId })
@@ -183,4 +191,20 @@ export async function setUploadReceived(trx: Tx, scope: TenantScope, id: string,
 export async function deleteUpload(trx: Tx, scope: TenantScope, id: string): Promise<void> {
   const s = requireTenantScope(scope)
   await trx.deleteFrom('asset_uploads').where('id', '=', id).where('tenant_id', '=', s.tenantId).execute()
+}
+
+// ---- story covers ------------------------------------------------------------------------
+
+/** The tenant's own record of one use (e.g. a story using a shared picture), if any. */
+export async function findUsage(trx: Tx, scope: TenantScope, { assetId, refType, refId }: { assetId: string; refType: string; refId: string }): Promise<UsageRow | undefined> {
+  const s = requireTenantScope(scope)
+  return trx.selectFrom('asset_usages').selectAll().where('tenant_id', '=', s.tenantId).where('asset_id', '=', assetId)
+    .where('ref_type', '=', refType).where('ref_id', '=', refId).executeTakeFirst()
+}
+
+/** An open share of `assetId` by another tenant that this tenant may read (RLS decides), newest first. */
+export async function findOfferedForAsset(trx: Tx, scope: TenantScope, assetId: string): Promise<ShareRow | undefined> {
+  const s = requireTenantScope(scope)
+  return trx.selectFrom('asset_shares').selectAll().where('asset_id', '=', assetId).where('withdrawn_at', 'is', null)
+    .where('tenant_id', '<>', s.tenantId).orderBy('created_at', 'desc').limit(1).executeTakeFirst()
 }

@@ -77,7 +77,7 @@ export interface PatternRule extends RuleCommon {
   reach: number
 }
 
-export const validatorNames = ['idCard', 'mobile', 'bankCard', 'insecureLink', 'malformedLink', 'protectedName'] as const
+export const validatorNames = ['idCard', 'mobile', 'bankCard', 'insecureLink', 'malformedLink', 'protectedName', 'imageCaption'] as const
 export type ValidatorName = typeof validatorNames[number]
 
 /** Code that finds and validates candidates (checksums, URL syntax); anchors as for patterns. */
@@ -93,6 +93,8 @@ export type Rule = TermRule | PatternRule | ValidatorRule
 export interface RuleSet {
   version: string
   rules: Rule[]
+  /** Phrases inside which no rule raises a hit (a tenant's allow-list). */
+  allow?: string[]
 }
 
 export interface CheckContext {

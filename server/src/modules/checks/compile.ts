@@ -32,6 +32,8 @@ export interface CompiledRuleSet {
   wordUses: WordUse[][]
   /** Words starting or ending with an ASCII letter or digit match only at ASCII word boundaries. */
   isLatinWord: Uint8Array
+  /** The set-wide allow-list, folded. */
+  allow: string[]
 }
 
 export interface RuleProblem {
@@ -48,6 +50,7 @@ export function validateRuleSet(ruleSet: RuleSet): RuleProblem[] {
   const problems: RuleProblem[] = []
   const seen = new Set<string>()
   if (!ruleSet.version?.trim()) problems.push({ ruleId: '', message: 'version is empty' })
+  for (const phrase of ruleSet.allow ?? []) if (!phrase) problems.push({ ruleId: '', message: 'an allow-list phrase is empty' })
   for (const rule of ruleSet.rules) {
     const say = (message: string) => problems.push({ ruleId: rule.id, message })
     if (!RULE_ID.test(rule.id)) say('id must look like category.name (lowercase ASCII)')
@@ -142,5 +145,5 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
   })
 
   const isLatinWord = Uint8Array.from(words, (w) => Number(isLatin(w.charCodeAt(0)) || isLatin(w.charCodeAt(w.length - 1))))
-  return { version: ruleSet.version, rules, automaton: createAutomaton(words), wordUses, isLatinWord }
+  return { version: ruleSet.version, rules, automaton: createAutomaton(words), wordUses, isLatinWord, allow: (ruleSet.allow ?? []).map(fold) }
 }

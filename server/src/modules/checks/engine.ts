@@ -76,7 +76,7 @@ export function runChecks({ text, ruleSet, context = {} }: { text: string; ruleS
   const hits: Hit[] = []
   for (const candidate of candidates) {
     const rule = set.rules[candidate.rule]
-    if (!isWanted(rule, text, candidate)) continue
+    if (!isWanted(rule, text, candidate) || isInside(set.allow, text, candidate)) continue
     const r = rule.rule
     hits.push({
       start: candidate.start, end: candidate.end, ruleId: r.id, category: r.category,
@@ -142,13 +142,19 @@ function expand(template: string, m: RegExpMatchArray): string {
     (digit ? m[Number(digit)] : name ? m.groups?.[name] : m[0]) ?? '')
 }
 
-/** Allow-list, exceptions and required context, read on the original text through folding. */
-function isWanted(rule: CompiledRule, text: string, { start, end }: Candidate): boolean {
-  for (const phrase of rule.allow) {
+/** True when the candidate lies inside an occurrence of one of the phrases. */
+function isInside(phrases: readonly string[], text: string, { start, end }: { start: number; end: number }): boolean {
+  for (const phrase of phrases) {
     // Any occurrence of the phrase within [end - length, start + length) covers the hit.
     if (phrase.length < end - start) continue
-    if (fold(text.slice(Math.max(0, end - phrase.length), start + phrase.length)).includes(phrase)) return false
+    if (fold(text.slice(Math.max(0, end - phrase.length), start + phrase.length)).includes(phrase)) return true
   }
+  return false
+}
+
+/** Allow-list, exceptions and required context, read on the original text through folding. */
+function isWanted(rule: CompiledRule, text: string, { start, end }: Candidate): boolean {
+  if (isInside(rule.allow, text, { start, end })) return false
   const near = ({ words, window }: ContextWindow, longest: number) => {
     const before = fold(text.slice(Math.max(0, start - window - longest), start))
     const after = fold(text.slice(end, end + window + longest))

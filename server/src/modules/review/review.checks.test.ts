@@ -39,6 +39,8 @@ describe('checks on submit: blocks stop it until fixed or overridden with a reas
     expectOk(passed)
     expect(passed.json().checks.hits).toEqual([expect.objectContaining({ ruleId: 'territory.taiwan-leader', overrideId: override.json().id })])
     const view = (await crew.section.get(`/api/v1/stories/${id}/review`)).json()
+    expect(view).toMatchObject({ submitter: { id: expect.any(String), name: expect.any(String), at: expect.any(String) }, bodyText: expect.any(String), title: expect.any(String) })
+    expect(view.bodyText.length).toBeGreaterThan(0)
     expect(view.checks.hits).toHaveLength(1)
     expect(view.overrides).toEqual([expect.objectContaining({ reason: '转引外电原话，发布前改为间接引语' })])
     expect((await trailOf(t, id)).audit).toEqual(['story.create', 'story.submit:failure', 'story.check_override', 'story.submit'])
@@ -63,5 +65,28 @@ describe('checks on submit: blocks stop it until fixed or overridden with a reas
     expect(res.json().checks.hits).toEqual([expect.objectContaining({ ruleId: expect.stringMatching(/^typo\./), quote: '警钟常鸣', overrideId: null })])
     expect(res.json().checks.hits[0].severity).not.toBe('block')
     expectOk(await decide(crew.editor, id, 'approve'))
+  })
+
+  it('flags body images without caption or credit (ranged over the images) and records the tenant\'s rule-set version', async () => {
+    const img = 'src="https://img.example.gov.cn/a.jpg"'
+    const id = await createStory(crew.reporter, {
+      body: `<p>会议现场气氛热烈。</p><figure><img ${img} alt="会场" /><figcaption>会议现场（记者 李四 摄）</figcaption></figure><p><img ${img} alt="主席台" /></p>`,
+    })
+    // The center makes 某某热词 a block of its own, then the author removes it; the version is in force at submit.
+    const saved = await crew.chief.post('/api/v1/checks/rule-set/versions', {
+      changes: { disabled: [], severities: [], allow: [], exceptions: [], terms: [{ category: 'cautious', severity: 'hint', terms: ['气氛热烈'], message: '本中心提示：少用套话', suggestion: null }] },
+      expectedVersion: 0, note: '套话提示',
+    })
+    expectOk(saved, 201)
+    const res = await submit(crew.reporter, id)
+    expectOk(res)
+    const { ruleSetVersion, hits } = res.json().checks
+    expect(ruleSetVersion).toMatch(/\+district-a\.1$/)
+    expect(hits).toEqual([
+      expect.objectContaining({ ruleId: saved.json().changes.terms[0].id, field: 'body', quote: '气氛热烈', severity: 'hint' }),
+      expect.objectContaining({ ruleId: 'link.image-caption', field: 'image', start: 1, end: 2, quote: '主席台', severity: 'review', image: expect.objectContaining({ index: 1 }) }),
+    ])
+    const record = (await crew.chief.get(`/api/v1/stories/${id}/record`)).json()
+    expect(JSON.stringify(record)).toContain(ruleSetVersion)
   })
 })

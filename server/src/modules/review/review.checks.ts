@@ -1,38 +1,44 @@
+import type { Tx } from '../../db/scope.js'
 import type { TenantContext } from '../../kernel/access.js'
-import type { createChecksService } from '../checks/checks.service.js'
+import type { ChecksService } from '../checks/checks.service.js'
 import type { OverrideRow } from './review.store.js'
 import type { StoredHit } from './review.views.js'
 
-export type ChecksRunner = Pick<ReturnType<typeof createChecksService>, 'check'>
+export type ChecksRunner = Pick<ChecksService, 'check'>
 
 export interface StoryCheck {
+  /** The tenant's rule-set version the checks ran with (`2026.11.2+xian.3`); the record names it. */
   ruleSetVersion: string
-  /** Every hit of title and body, each with its override when a reviewer recorded one. */
+  /** Every hit of title, body and the body's images, each with its override when a reviewer recorded one. */
   hits: StoredHit[]
   /** Blocking hits nobody overrode: they stop the submission. */
   blocked: StoredHit[]
 }
 
 /**
- * Runs the content checks over a story's title and plain-text body (offsets are per field).
- * An override counts for the exact version it was recorded on: the same rule at the same range of
- * the same field of a version with the same hash.
+ * Runs the content checks over a story's title, plain-text body (offsets are per field) and the
+ * body's images (caption and credit; offsets count images). An override counts for the exact
+ * version it was recorded on: the same rule at the same range of the same field of a version
+ * with the same hash.
  */
-export function checkStory({ checks, tenant, title, bodyText, overrides }: {
-  checks: ChecksRunner; tenant: Pick<TenantContext, 'kind'>; title: string; bodyText: string; overrides: readonly OverrideRow[]
-}): StoryCheck {
-  const fields = [['title', title], ['body', bodyText]] as const
-  let ruleSetVersion = ''
+export async function checkStory({ trx, checks, tenant, title, bodyText, bodyHtml, overrides }: {
+  trx: Tx; checks: ChecksRunner; tenant: Pick<TenantContext, 'id' | 'kind' | 'path' | 'scope'>; title: string; bodyText: string; bodyHtml: string
+  overrides: readonly OverrideRow[]
+}): Promise<StoryCheck> {
+  const titled = await checks.check({ trx, tenant, text: title })
+  const body = await checks.check({ trx, tenant, text: bodyText, html: bodyHtml })
   const hits: StoredHit[] = []
-  for (const [field, text] of fields) {
-    const result = checks.check({ tenant, text })
-    ruleSetVersion = result.ruleSetVersion
-    for (const hit of result.hits) {
+  const add = (field: 'title' | 'body', text: string, found: typeof titled.hits) => {
+    for (const hit of found) {
       const override = hit.severity === 'block'
         ? overrides.find((o) => o.field === field && o.rule_id === hit.ruleId && o.start_offset === hit.start && o.end_offset === hit.end)
         : undefined
       hits.push({ ...hit, field, quote: text.slice(hit.start, hit.end), overrideId: override?.id ?? null })
     }
   }
-  return { ruleSetVersion, hits, blocked: hits.filter((h) => h.severity === 'block' && h.overrideId === null) }
+  add('title', title, titled.hits)
+  add('body', bodyText, body.hits)
+  // Image hits are "review" unless a tenant raised them; overrides are for text hits only.
+  for (const hit of body.imageHits) hits.push({ ...hit, quote: hit.image.alt || hit.image.src.split('/').pop() || '', overrideId: null })
+  return { ruleSetVersion: body.ruleSetVersion, hits, blocked: hits.filter((h) => h.severity === 'block' && h.overrideId === null) }
 }

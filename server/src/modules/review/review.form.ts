@@ -82,7 +82,7 @@ export function recordForm(record: ReviewRecord): FormModel {
       heading: `内容检查（第 ${cycle.cycle} 次送审，规则版本 ${cycle.checks.ruleSetVersion}）`,
       columns: [{ title: '位置', weight: 3 }, { title: '原文', weight: 4 }, { title: '类别', weight: 3 }, { title: '级别', weight: 2 }, { title: '说明', weight: 8 }, { title: '处理', weight: 3 }],
       rows: cycle.checks.hits.map((h) => [
-        `${h.field === 'title' ? '标题' : '正文'} ${h.start}–${h.end}`, h.quote, categoryLabels[h.category as Category] ?? h.category,
+        h.field === 'image' ? `正文第 ${h.start + 1} 张图片` : `${h.field === 'title' ? '标题' : '正文'} ${h.start}–${h.end}`, h.quote, categoryLabels[h.category as Category] ?? h.category,
         severityLabels[h.severity] ?? h.severity, h.suggestion ? `${h.message}（建议：${h.suggestion}）` : h.message, h.overrideId ? '已放行' : '提请审核',
       ]),
       emptyText: '未发现问题',

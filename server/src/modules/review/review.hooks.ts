@@ -1,7 +1,7 @@
 import type { TenantScope, Tx } from '../../db/scope.js'
-import { appendAudit } from '../../kernel/audit.js'
+import { appendAudit, withContext } from '../../kernel/audit.js'
 import { emitEvent } from '../../kernel/events.js'
-import type { ReviewDescription, ReviewHooks, StoryEdited } from '../stories/stories.hooks.js'
+import type { ListStage, ReviewDescription, ReviewHooks, StoryEdited } from '../stories/stories.hooks.js'
 import { getForReview, setReviewState } from '../stories/stories.service.js'
 import { isHeadSignoffRequired, restartAfterEdit } from './review.machine.js'
 import { positionOfCycle } from './review.rules.js'
@@ -45,9 +45,9 @@ export async function onStoryEdited(trx: Tx, scope: TenantScope, edit: StoryEdit
     fromVersion: edit.fromVersion, toVersion: edit.toVersion, invalidatedApprovals: invalidated, wasSignedOff: story.state === 'signed_off',
   }
   await emitEvent(trx, { type: 'story.review_restarted', tenantId: scope.tenantId, payload: { storyId: edit.storyId, editedBy: edit.editorId, ...details } })
-  await appendAudit(trx, {
-    action: 'review.restart', tenantId: scope.tenantId, actorId: edit.editorId, targetType: 'story', targetId: edit.storyId, details,
-  })
+  // With the editor's request context (ip, request id) like every other audited action.
+  const entry = { action: 'review.restart', tenantId: scope.tenantId, actorId: edit.editorId, targetType: 'story', targetId: edit.storyId, details }
+  await appendAudit(trx, edit.audit ? withContext(edit.audit, entry) : entry)
 }
 
 /** The review side of a story's detail: current stage, every decision, and the cycle's progress. */
@@ -69,4 +69,15 @@ export async function describe(trx: Tx, scope: TenantScope, story: { id: string;
   }
 }
 
-export const reviewHooks: ReviewHooks = { onStoryEdited, describe }
+/** Current stage and deadline of listed stories (only open cycles: a recalled story's is skipped by state). */
+async function listStages(trx: Tx, scope: TenantScope, storyIds: readonly string[], now: Date): Promise<Map<string, ListStage>> {
+  const rows = await store.listOpenCycles(trx, scope, storyIds)
+  return new Map(rows.map((r) => [r.story_id, {
+    key: r.stage_key, name: r.stage_name, deadline: r.deadline_at ? new Date(r.deadline_at).toISOString() : null,
+    isOverdue: r.deadline_at !== null && new Date(r.deadline_at) < now,
+  }]))
+}
+
+export const reviewHooks: ReviewHooks = {
+  onStoryEdited, describe, listStages, overdueStoryIds: (trx, scope, now) => store.listOverdueStoryIds(trx, scope, now),
+}

@@ -62,6 +62,9 @@ export function createReviewQueries({ db }: { db: Database }) {
       const workflow = latest ? workflowFromSnapshot(latest.workflow) : null
       return {
         storyId, state: story.state, versionNumber: story.versionNumber, versionHash: story.versionHash,
+        title: story.title, bodyText: story.bodyText,
+        // The signature as it was at submission (the person may have been renamed since).
+        submitter: latest ? { id: latest.submitted_by, name: latest.submitted_by_name, at: iso(latest.submitted_at) } : null,
         cycle: latest?.cycle ?? null,
         stage: isOpen ? stageView(cycle, now) : null,
         stages: workflow ? stageStatuses(workflow, cycle, cycleDecisions) : [],

@@ -65,6 +65,18 @@ describe('the review queue: what each person may act on now, with deadlines', ()
     expect(idsOf(await queueOf(crew.editor, '?overdue=true'))).toEqual([b])
     expect(await queueOf(crew.section, '?overdue=true')).toEqual([])
     expect(idsOf(await queueOf(crew.section))).toEqual([a])
+
+    // The story list shows each story's stage and deadline, and filters by stage and overdue.
+    const list = async (query: string) => (await crew.editor.get(`/api/v1/stories${query}`)).json().items as Array<{ id: string; stage: Item['stage'] & { name: string; isOverdue: boolean; deadline: string | null } | null }>
+    const overdue = await list('?overdue=true')
+    expect(overdue.map((s) => s.id)).toEqual([b])
+    expect(overdue[0].stage).toEqual({ key: 'first', name: expect.any(String), deadline: expect.any(String), isOverdue: true })
+    const listed = await list('')
+    expect(listed.find((s) => s.id === a)?.stage).toMatchObject({ key: 'second', isOverdue: false })
+    expect((await list('?stage=1')).map((s) => s.id)).toEqual([a])
+    expect((await list('?stage=0')).map((s) => s.id)).toEqual([b])
+    expect(await list('?overdue=true&state=draft')).toEqual(overdue.map(() => expect.objectContaining({ id: b })))
+    expect((await (await signIn(t.app, 'district-b.editor')).get('/api/v1/stories?overdue=true')).json().items).toEqual([])
   })
 
   it('pages with a cursor, soonest deadline first', async () => {
@@ -78,8 +90,8 @@ describe('the review queue: what each person may act on now, with deadlines', ()
     expect((await operator.get('/api/v1/review/queue?cursor=nonsense')).statusCode).toBe(400)
   })
 
-  it('keeps a withdrawn story out of every queue', async () => {
-    expectOk(await crew.reporter.post(`/api/v1/stories/${b}/withdraw`))
+  it('keeps a recalled story out of every queue', async () => {
+    expectOk(await crew.reporter.post(`/api/v1/stories/${b}/recall`))
     expect(idsOf(await queueOf(crew.editor))).not.toContain(b)
     expect(idsOf(await queueOf(crew.proofreader))).not.toContain(b)
     const again = await submit(crew.reporter, b)

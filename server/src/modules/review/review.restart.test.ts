@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/harness.js'
 import { createStory, decide, editStory, expectOk, setWorkflow, signInCrew, submit, trailOf, type Crew } from './review.testing.js'
+import { auditEntries } from '../../../test/factories/tenancy.js'
 
 type Decision = { stage: string; isValid: boolean; versionNumber: number }
 const validity = (story: { decisions: Decision[] }) => story.decisions.map((d) => `${d.stage}:${d.isValid ? 'valid' : 'outdated'}`)
@@ -40,6 +41,9 @@ describe('re-review after an edit, per the tenant’s restart policy', () => {
     expect((await decide(crew.chief, id, 'approve')).json().state).toBe('signed_off')
     expect((await trailOf(t, id)).events).toContain('story.review_restarted')
     expect((await trailOf(t, id)).audit).toContain('review.restart')
+    // The restart entry carries the editor's request like the other audited actions.
+    const [restart] = (await auditEntries(t.db, 'review.restart')).filter((e) => e.target_id === id)
+    expect(restart).toMatchObject({ ip: expect.any(String), request_id: expect.any(String), actor_name: expect.any(String) })
 
     // Signed off and then edited: back into review from the start.
     const reopened = await editStory(crew.chief, id, { title: '区政府召开常务会议研究部署第四季度重点工作' })

@@ -33,7 +33,7 @@ export async function reviewRoutes(app: FastifyInstance, deps: AppDeps): Promise
   registerReviewHooks(reviewHooks)
   const { db } = deps
   const workflows = createWorkflowService({ db })
-  const review = createReviewService({ db, checks: createChecksService() })
+  const review = createReviewService({ db, checks: createChecksService({ db }) })
   const queries = createReviewQueries({ db })
 
   app.get('/review/workflow', {

@@ -51,7 +51,7 @@ export const StageView = Type.Object({
 
 export const StoredHit = Type.Object({
   ...HitView.properties,
-  field: Type.Union([Type.Literal('title'), Type.Literal('body')]),
+  field: Type.Union([Type.Literal('title'), Type.Literal('body'), Type.Literal('image')], { description: 'image: start/end count the body\'s images' }),
   quote: Type.String(),
   overrideId: Nullable(Type.String()),
 })
@@ -139,6 +139,9 @@ export const ReviewView = Type.Object({
   state: Type.String(),
   versionNumber: Type.Integer(),
   versionHash: Type.String(),
+  title: Type.String(),
+  bodyText: Type.String({ description: '正文纯文本（检查结果与批注的偏移以此为准）' }),
+  submitter: Nullable(Type.Object({ id: Type.String(), name: Type.String(), at: Timestamp }, { description: '最近一次送审的人' })),
   cycle: Nullable(Type.Integer()),
   stage: Nullable(StageView),
   stages: Type.Array(Type.Object({

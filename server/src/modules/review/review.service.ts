@@ -77,7 +77,7 @@ export function createReviewService({ db, checks }: { db: Database; checks: Chec
         }
         if (story.state !== 'draft' && story.state !== 'returned') throw wrongState(story.state, '只有草稿或退回修改的稿件可以提交审核')
         const overrides = await store.listOverrides(trx, scope, storyId, { versionHash: story.versionHash })
-        const checked = checkStory({ checks, tenant: acting.tenant, title: story.title, bodyText: story.bodyText, overrides })
+        const checked = await checkStory({ trx, checks, tenant: acting.tenant, title: story.title, bodyText: story.bodyText, bodyHtml: story.bodyHtml, overrides })
         if (checked.blocked.length > 0) throw checksBlocked(checked.blocked)
 
         const now = new Date()
@@ -223,7 +223,7 @@ export function createReviewService({ db, checks }: { db: Database; checks: Chec
       if (story.authorId === acting.actor.userId) throw new AppError('REVIEW_OWN_STORY', '作者不能放行自己稿件的检查结果')
       if (!['draft', 'returned', 'in_review'].includes(story.state)) throw wrongState(story.state, '稿件已结束审核，不能再放行检查结果')
       const text = field === 'title' ? story.title : story.bodyText
-      const hit = checks.check({ tenant: acting.tenant, text }).hits
+      const hit = (await checks.check({ trx, tenant: acting.tenant, text })).hits
         .find((h) => h.severity === 'block' && h.ruleId === input.ruleId && h.start === input.start && h.end === input.end)
       if (!hit) {
         throw new AppError('CHECK_OVERRIDE_NO_HIT', `当前版本的${field === 'title' ? '标题' : '正文'}在 ${input.start}–${input.end} 处没有规则 ${input.ruleId} 的必改问题`)

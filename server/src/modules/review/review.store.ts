@@ -230,3 +230,19 @@ export async function findUserNames(trx: Tx, scope: TenantScope, userIds: readon
   const rows = await trx.selectFrom('users').select(['id', 'display_name']).where(sql<SqlBool>`id = any(${ids}::uuid[])`).execute()
   return new Map(rows.map((r) => [r.id, r.display_name]))
 }
+
+/** The open cycle of each of the stories (its current stage and deadline). */
+export async function listOpenCycles(trx: Tx, scope: TenantScope, storyIds: readonly string[]) {
+  requireTenantScope(scope)
+  if (storyIds.length === 0) return []
+  return trx.selectFrom('review_cycles').select(['story_id', 'stage_key', 'stage_name', 'deadline_at'])
+    .where('tenant_id', '=', scope.tenantId).where('story_id', 'in', [...storyIds]).where('closed_at', 'is', null).execute()
+}
+
+/** Stories whose open cycle is past its stage's deadline. */
+export async function listOverdueStoryIds(trx: Tx, scope: TenantScope, now: Date): Promise<string[]> {
+  requireTenantScope(scope)
+  const rows = await trx.selectFrom('review_cycles').select('story_id')
+    .where('tenant_id', '=', scope.tenantId).where('closed_at', 'is', null).where('deadline_at', '<', now).execute()
+  return rows.map((r) => r.story_id)
+}

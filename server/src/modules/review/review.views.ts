@@ -10,7 +10,9 @@ export const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d
 
 /** A check hit as stored with a submission: which field, the flagged text, and its override if any. */
 export interface StoredHit extends Hit {
-  field: 'title' | 'body'
+  /** 'image': `start`/`end` count the images of the body (images.ts), `image` says which one. */
+  field: 'title' | 'body' | 'image'
+  image?: { index: number; src: string; alt: string }
   quote: string
   overrideId: string | null
 }

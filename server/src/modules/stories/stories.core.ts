@@ -5,6 +5,7 @@ import type { AuditContext } from '../../kernel/audit.js'
 import { emitEvent } from '../../kernel/events.js'
 import { bodyFacts, contentHash, type StoryContent } from './stories.content.js'
 import { forbidden, notEditable, stateInvalid, storyLocked, storyNotFound, type LockFacts } from './stories.errors.js'
+import { coverChanged } from './stories.cover.js'
 import { reviewHooks, type ReviewDescription } from './stories.hooks.js'
 import * as store from './stories.store.js'
 import * as versions from './versions.store.js'
@@ -98,8 +99,11 @@ export async function commitVersion(trx: Tx, acting: StoryActing, story: store.S
   const facts = bodyFacts(content.bodyHtml)
   await versions.insertVersion(trx, scope, { storyId: story.id, number: toVersion, content, hash, reason, createdBy: editorId, at })
   await store.updateStoryContent(trx, scope, story.id, { content, ...facts, number: toVersion, hash, at })
+  // The media library records (or refuses) the cover in this same transaction.
+  await coverChanged(trx, scope, { storyId: story.id, from: story.cover_asset_id, to: content.coverAssetId, actorId: editorId })
+  story.cover_asset_id = content.coverAssetId
   if (reviewedStates.has(story.state)) {
-    await reviewHooks().onStoryEdited(trx, scope, { storyId: story.id, fromVersion, toVersion, editorId })
+    await reviewHooks().onStoryEdited(trx, scope, { storyId: story.id, fromVersion, toVersion, editorId, audit: acting.audit })
   }
   await emitEvent(trx, {
     type: 'story.updated', tenantId: scope.tenantId,

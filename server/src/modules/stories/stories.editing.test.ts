@@ -172,7 +172,10 @@ describe('stories API: saving, autosave and the edit lock', () => {
       state: 'in_review', versionNumber: 2, stage: { index: 0, key: 'first', name: '初审' }, review: { proofreadRounds: 0 },
       decisions: [{ userId: 'u', stage: 'first', decision: 'approve', versionHash: 'h', at: '2026-01-01T00:00:00.000Z' }],
     })
-    expect(edits).toEqual([{ storyId: story.id, fromVersion: 1, toVersion: 2, editorId: bySection.json().versions[0].createdBy }])
+    expect(edits).toEqual([{
+      storyId: story.id, fromVersion: 1, toVersion: 2, editorId: bySection.json().versions[0].createdBy,
+      audit: expect.objectContaining({ actorId: bySection.json().versions[0].createdBy, requestId: expect.any(String) }),
+    }])
     // A draft's edits are none of review's business.
     const draftStory = await newStory(reporter)
     await reporter.put(`/api/v1/stories/${draftStory.id}`, { baseVersion: 1, title: '草稿改' })
@@ -185,18 +188,18 @@ describe('stories API: saving, autosave and the edit lock', () => {
     expect((await section.post(`/api/v1/stories/${story.id}/lock`)).statusCode).toBe(422)
   })
 
-  it('lets the author withdraw a story from review, once, and nobody else', async () => {
+  it('lets the author recall a story from review, once, and nobody else', async () => {
     const story = await newStory(reporter, '撤回测试')
-    expect((await reporter.post(`/api/v1/stories/${story.id}/withdraw`)).json().code).toBe('STORY_STATE_INVALID')
+    expect((await reporter.post(`/api/v1/stories/${story.id}/recall`)).json().code).toBe('STORY_STATE_INVALID')
     await moveState(story, 'draft', 'in_review', 1)
-    expect((await editor.post(`/api/v1/stories/${story.id}/withdraw`)).statusCode).toBe(403)
-    const res = await reporter.post(`/api/v1/stories/${story.id}/withdraw`)
+    expect((await editor.post(`/api/v1/stories/${story.id}/recall`)).statusCode).toBe(403)
+    const res = await reporter.post(`/api/v1/stories/${story.id}/recall`)
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ state: 'draft', stageIndex: null, canEdit: true, canDelete: false })
     expect(res.json().submittedAt).toEqual(expect.any(String))
-    const events = await inScope(t.db, systemScope, (trx) => trx.selectFrom('outbox_events').select('payload').where('type', '=', 'story.withdrawn_from_review').execute())
+    const events = await inScope(t.db, systemScope, (trx) => trx.selectFrom('outbox_events').select('payload').where('type', '=', 'story.recalled_from_review').execute())
     expect(events.map((e) => e.payload).filter((p) => p.storyId === story.id)).toEqual([
-      { storyId: story.id, versionNumber: 1, stageIndex: 1, withdrawnBy: res.json().authorId },
+      { storyId: story.id, versionNumber: 1, stageIndex: 1, recalledBy: res.json().authorId },
     ])
     // Once submitted, a story is part of the record: it can no longer be deleted.
     expect((await reporter.delete(`/api/v1/stories/${story.id}`)).json().code).toBe('STORY_STATE_INVALID')

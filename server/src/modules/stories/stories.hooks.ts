@@ -1,3 +1,4 @@
+import type { AuditContext } from '../../kernel/audit.js'
 import type { TenantScope, Tx } from '../../db/scope.js'
 
 /**
@@ -16,14 +17,16 @@ export interface StoryEdited {
   fromVersion: number
   toVersion: number
   editorId: string
+  /** The editor's request (ip, request id), for the audit entry of a review restart. */
+  audit?: AuditContext
 }
 
 /** The author took a story out of review (back to draft): close the open cycle. */
-export interface StoryWithdrawn {
+export interface StoryRecalled {
   storyId: string
   versionNumber: number
   stageIndex: number | null
-  withdrawnBy: string
+  recalledBy: string
 }
 
 /** The current stage of a story in review, as the review module names it. */
@@ -44,6 +47,14 @@ export interface ReviewDecisionView {
   [extra: string]: unknown
 }
 
+/** A listed story's current review stage. */
+export interface ListStage {
+  key: string
+  name: string
+  deadline: string | null
+  isOverdue: boolean
+}
+
 /** What `GET /stories/{id}` shows of the review: `review` carries proofreading, checks and the like. */
 export interface ReviewDescription {
   stage: ReviewStageView | null
@@ -56,8 +67,12 @@ export interface ReviewHooks {
   onStoryEdited(trx: Tx, scope: TenantScope, edit: StoryEdited): Promise<void>
   /** The review side of one story; called for every story detail reply. */
   describe(trx: Tx, scope: TenantScope, story: { id: string; state: string; stageIndex: number | null }): Promise<ReviewDescription>
+  /** The current stage (name, deadline) of each listed story that is in review; one query per page. */
+  listStages?(trx: Tx, scope: TenantScope, storyIds: readonly string[], now: Date): Promise<Map<string, ListStage>>
+  /** Ids of the tenant's stories whose current stage is past its deadline (for `overdue=true`). */
+  overdueStoryIds?(trx: Tx, scope: TenantScope, now: Date): Promise<string[]>
   /** Called after the story went from in_review back to draft, in the same transaction. */
-  onStoryWithdrawn?(trx: Tx, scope: TenantScope, withdrawal: StoryWithdrawn): Promise<void>
+  onStoryRecalled?(trx: Tx, scope: TenantScope, recall: StoryRecalled): Promise<void>
 }
 
 const noReview: ReviewHooks = {

@@ -3,6 +3,7 @@ import { inScope, systemScope } from '../../db/scope.js'
 import { findExecutableContext } from '../../kernel/text/fixtures/inspect-html.js'
 import { html5secVectors, mutationVectors, owaspVectors } from '../../kernel/text/fixtures/xss-vectors.js'
 import { buildTestApp, signIn, type Client, type TestApp } from '../../../test/harness.js'
+import { pngPicture, upload } from '../assets/fixtures/files.js'
 
 describe('stories API: write, read, list', () => {
   let t: TestApp
@@ -42,17 +43,19 @@ describe('stories API: write, read, list', () => {
   })
 
   it('reads a story back with every field', async () => {
+    // A cover must be a picture of the tenant's media library (assets.cover.test.ts covers the refusals).
+    const cover = (await upload(reporter, { file: await pngPicture(), filename: 'cover.png', contentType: 'image/png' })).json().id
     const created = (await reporter.post('/api/v1/stories', {
       title: '  全区秋季  招聘会举行 ', subtitle: '副题', summary: '摘要第一段\n第二段', body: '<h2>小标题</h2><p>正文</p>', kind: 'gallery',
       byline: '记者 张三', source: '东湖区融媒体中心', section: '时政', tags: ['就业', '招聘', '就业'], isImportant: true,
-      coverAssetId: '0f8c2c1e-8a1b-4c55-9a8e-1b2c3d4e5f60', attachments: [{ name: '报名表.xlsx', url: 'https://example.gov.cn/f.xlsx' }],
+      coverAssetId: cover, attachments: [{ name: '报名表.xlsx', url: 'https://example.gov.cn/f.xlsx' }],
     })).json()
     const res = await editor.get(`/api/v1/stories/${created.id}`)
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({
       title: '全区秋季 招聘会举行', subtitle: '副题', summary: '摘要第一段\n第二段', body: '<h2>小标题</h2><p>正文</p>', kind: 'gallery',
       byline: '记者 张三', source: '东湖区融媒体中心', section: '时政', tags: ['就业', '招聘'], isImportant: true,
-      coverAssetId: '0f8c2c1e-8a1b-4c55-9a8e-1b2c3d4e5f60', attachments: [{ name: '报名表.xlsx', url: 'https://example.gov.cn/f.xlsx' }],
+      coverAssetId: cover, attachments: [{ name: '报名表.xlsx', url: 'https://example.gov.cn/f.xlsx' }],
       canEdit: true, canDelete: false, submittedAt: null, signedOffAt: null,
     })
   })

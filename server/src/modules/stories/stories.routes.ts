@@ -94,10 +94,10 @@ export async function storiesRoutes(app: FastifyInstance, { db, config }: AppDep
     return reply.status(204).send()
   })
 
-  app.post<{ Params: StoryIdParams }>('/stories/:id/withdraw', {
+  app.post<{ Params: StoryIdParams }>('/stories/:id/recall', {
     schema: { tags, summary: '作者撤回审核中的稿件（回到草稿）', params: StoryIdParams, response: { 200: StoryView, ...problemResponses(400, 401, 403, 404, 409, 422) } },
     config: { access: 'story.read' },
-  }, async (request) => storyView(await stories.withdraw(actingOf(request), request.params.id)))
+  }, async (request) => storyView(await stories.recall(actingOf(request), request.params.id)))
 
   app.get<{ Params: StoryIdParams }>('/stories/:id/draft', {
     schema: { tags, summary: '本人的自动保存草稿（没有时 draft 为 null）', params: StoryIdParams, response: { 200: DraftReply, ...problemResponses(400, 401, 403, 404) } },

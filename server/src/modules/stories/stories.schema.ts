@@ -60,6 +60,7 @@ export const StoryListQuery = Type.Object({
   mine: Type.Optional(Type.Boolean({ description: 'only the caller’s own stories' })),
   section: Type.Optional(Type.String({ maxLength: 100 })),
   stage: Type.Optional(Type.Integer({ minimum: 0, description: 'review stage index (stories in review)' })),
+  overdue: Type.Optional(Type.Boolean({ description: 'only stories in review whose current stage is past its deadline' })),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'title contains' })),
   ...PageQuery,
 }, { additionalProperties: false })
@@ -150,6 +151,9 @@ export const StoryListItem = Type.Object({
   authorName: Type.String(),
   state: StoryState,
   stageIndex: Nullable(Type.Integer()),
+  stage: Nullable(Type.Object({
+    key: Type.String(), name: Type.String({ description: '当前审核阶段名称' }), deadline: Nullable(Timestamp), isOverdue: Type.Boolean(),
+  }, { description: 'the current review stage (null unless in review)' })),
   versionNumber: Type.Integer(),
   wordCount: Type.Integer(),
   charCount: Type.Integer(),

@@ -12,13 +12,15 @@ import {
   commitVersion, holdLock, isDeletable, isLockLive, loadDetail, loadForUpdate, requireCanEdit, scopeOf,
   type StoryActing, type StoryDetail,
 } from './stories.core.js'
+import { coverChanged } from './stories.cover.js'
 import { forbidden, stateInvalid, storyLocked, storyNotFound, versionConflict } from './stories.errors.js'
-import { reviewHooks } from './stories.hooks.js'
+import { reviewHooks, type ListStage } from './stories.hooks.js'
 import * as store from './stories.store.js'
 import * as versions from './versions.store.js'
 
 export type { StoryActing, StoryDetail } from './stories.core.js'
 export { registerReviewHooks, type ReviewHooks } from './stories.hooks.js'
+export { registerCoverHooks, type CoverHooks } from './stories.cover.js'
 
 /** A write's reply: the story as it now is, and what the sanitiser removed from the body sent. */
 export type WrittenStory = StoryDetail & { removed: Removal[] }
@@ -29,6 +31,8 @@ export interface StoryListQuery {
   isMine?: boolean
   section?: string
   stage?: number
+  /** Only stories in review whose stage is past its deadline. */
+  overdue?: boolean
   q?: string
   limit?: number
   cursor?: string
@@ -39,9 +43,11 @@ export interface StoryListItem {
   authorName: string
   lockHolderName: string | null
   isLocked: boolean
+  /** The current review stage, from the review module (null unless in review). */
+  stage: ListStage | null
 }
 
-/** Stories: create, read, list, save (a new version), delete a draft, withdraw from review. */
+/** Stories: create, read, list, save (a new version), delete a draft, recall from review. */
 export function createStoriesService({ db, lockSeconds }: { db: Database; lockSeconds: number }) {
   const leaseMs = lockSeconds * 1000
 
@@ -60,6 +66,7 @@ export function createStoriesService({ db, lockSeconds }: { db: Database; lockSe
       const hash = contentHash(content)
       await store.insertStory(trx, scope, { id, authorId: acting.actorId, content, ...bodyFacts(content.bodyHtml), hash, at })
       await versions.insertVersion(trx, scope, { storyId: id, number: 1, content, hash, reason, createdBy: acting.actorId, at })
+      await coverChanged(trx, scope, { storyId: id, from: null, to: content.coverAssetId, actorId: acting.actorId })
       for (const image of images) {
         const sha256 = crypto.createHash('sha256').update(image.data).digest('hex')
         await versions.insertImage(trx, scope, { ...image, storyId: id, sha256, createdBy: acting.actorId })
@@ -88,17 +95,25 @@ export function createStoriesService({ db, lockSeconds }: { db: Database; lockSe
     }
     const scope = scopeOf(acting)
     return inScope(db, scope, async (trx) => {
+      const now = new Date()
+      const hooks = reviewHooks()
+      // Overdue is the review module's knowledge (stage deadlines): it names the stories.
+      const ids = query.overdue ? await hooks.overdueStoryIds?.(trx, scope, now) ?? [] : undefined
       const rows = await store.listStories(trx, scope, {
-        state: query.state, authorId: query.isMine ? acting.actorId : query.authorId, section: query.section,
-        stageIndex: query.stage, q: query.q?.trim() || undefined, limit: limit + 1,
+        state: query.overdue ? 'in_review' : query.state, authorId: query.isMine ? acting.actorId : query.authorId, section: query.section,
+        stageIndex: query.stage, ids, q: query.q?.trim() || undefined, limit: limit + 1,
         after: query.cursor ? { updatedAt: new Date(key![0] as string), id: key![1] as string } : undefined,
       })
       const page = rows.slice(0, limit)
-      const now = new Date()
+      const inReview = page.filter((r) => r.state === 'in_review').map((r) => r.id)
+      const stages = inReview.length ? await hooks.listStages?.(trx, scope, inReview, now) ?? new Map<string, ListStage>() : new Map<string, ListStage>()
       const names = await store.findUserNames(trx, scope, page.flatMap((r) => [r.author_id, ...(r.lock_holder_id ? [r.lock_holder_id] : [])]))
       const items = page.map((row) => {
         const isLocked = isLockLive(row, now)
-        return { row, authorName: names.get(row.author_id) ?? '', isLocked, lockHolderName: isLocked ? names.get(row.lock_holder_id!) ?? '' : null }
+        return {
+          row, authorName: names.get(row.author_id) ?? '', isLocked, lockHolderName: isLocked ? names.get(row.lock_holder_id!) ?? '' : null,
+          stage: stages.get(row.id) ?? null,
+        }
       })
       const last = page[page.length - 1]
       return { items, nextCursor: rows.length > limit ? encodeCursor([new Date(last.updated_at).toISOString(), last.id]) : null }
@@ -145,6 +160,7 @@ export function createStoriesService({ db, lockSeconds }: { db: Database; lockSe
         throw storyLocked({ holderId: story.lock_holder_id!, holderName: names.get(story.lock_holder_id!) ?? '', expiresAt: new Date(story.lock_expires_at!) })
       }
       await store.markDeleted(trx, scope, storyId, now)
+      await coverChanged(trx, scope, { storyId, from: story.cover_asset_id, to: null, actorId: acting.actorId })
       await versions.deleteDrafts(trx, scope, storyId)
       await emitEvent(trx, { type: 'story.deleted', tenantId: scope.tenantId, payload: { storyId, deletedBy: acting.actorId } })
       await appendAudit(trx, withContext(acting.audit, { action: 'story.delete', targetType: 'story', targetId: storyId, details: { title: story.title } }))
@@ -152,18 +168,18 @@ export function createStoriesService({ db, lockSeconds }: { db: Database; lockSe
   }
 
   /** The author takes a story out of review (back to draft), e.g. to correct it before anyone acts. */
-  async function withdraw(acting: StoryActing, storyId: string): Promise<StoryDetail> {
+  async function recall(acting: StoryActing, storyId: string): Promise<StoryDetail> {
     const scope = scopeOf(acting)
     return inScope(db, scope, async (trx) => {
       const story = await loadForUpdate(trx, acting, storyId)
       if (story.author_id !== acting.actorId) throw forbidden('只有作者可以撤回自己的稿件', 'story.create')
       if (story.state !== 'in_review') throw stateInvalid(story.state, '只有审核中的稿件可以撤回')
       await setReviewState(trx, scope, { storyId, expectedState: 'in_review', state: 'draft', stageIndex: null })
-      const withdrawal = { storyId, versionNumber: story.version_number, stageIndex: story.stage_index, withdrawnBy: acting.actorId }
-      await reviewHooks().onStoryWithdrawn?.(trx, scope, withdrawal)
-      await emitEvent(trx, { type: 'story.withdrawn_from_review', tenantId: scope.tenantId, payload: { ...withdrawal } })
+      const recalled = { storyId, versionNumber: story.version_number, stageIndex: story.stage_index, recalledBy: acting.actorId }
+      await reviewHooks().onStoryRecalled?.(trx, scope, recalled)
+      await emitEvent(trx, { type: 'story.recalled_from_review', tenantId: scope.tenantId, payload: { ...recalled } })
       await appendAudit(trx, withContext(acting.audit, {
-        action: 'story.withdraw', targetType: 'story', targetId: storyId, details: { stageIndex: story.stage_index, versionNumber: story.version_number },
+        action: 'story.recall', targetType: 'story', targetId: storyId, details: { stageIndex: story.stage_index, versionNumber: story.version_number },
       }))
       return loadDetail(trx, acting, storyId)
     })
@@ -181,7 +197,7 @@ export function createStoriesService({ db, lockSeconds }: { db: Database; lockSe
     })
   }
 
-  return { create, get, list, save, remove, withdraw, getImage }
+  return { create, get, list, save, remove, recall, getImage }
 }
 
 export type StoriesService = ReturnType<typeof createStoriesService>
@@ -198,6 +214,8 @@ export interface StoryForReview {
   versionNumber: number
   versionHash: string
   bodyText: string
+  /** The sanitised body HTML (the image caption check reads it). */
+  bodyHtml: string
   isImportant: boolean
   title: string
 }
@@ -211,7 +229,7 @@ export async function getForReview(trx: Tx, scope: TenantScope, storyId: string,
   if (!row) throw storyNotFound()
   return {
     id: row.id, tenantId: row.tenant_id, authorId: row.author_id, state: row.state, stageIndex: row.stage_index,
-    versionNumber: row.version_number, versionHash: row.version_hash, bodyText: row.body_text, isImportant: row.is_important, title: row.title,
+    versionNumber: row.version_number, versionHash: row.version_hash, bodyText: row.body_text, bodyHtml: row.body_html, isImportant: row.is_important, title: row.title,
   }
 }
 

@@ -29,7 +29,7 @@ export type StoryRow = NonNullable<Awaited<ReturnType<typeof findStory>>>
 export async function findForReview(trx: Tx, scope: TenantScope, storyId: string, { isForUpdate }: { isForUpdate: boolean }) {
   requireTenantScope(scope)
   let query = trx.selectFrom('stories')
-    .select(['id', 'tenant_id', 'author_id', 'state', 'stage_index', 'version_number', 'version_hash', 'body_text', 'is_important', 'title'])
+    .select(['id', 'tenant_id', 'author_id', 'state', 'stage_index', 'version_number', 'version_hash', 'body_text', 'body_html', 'is_important', 'title'])
     .where('id', '=', storyId).where('tenant_id', '=', scope.tenantId).where('deleted_at', 'is', null)
   if (isForUpdate) query = query.forUpdate()
   return query.executeTakeFirst()
@@ -117,6 +117,8 @@ export interface StoryListFilter {
   authorId?: string
   section?: string
   stageIndex?: number
+  /** Only these stories (the overdue ones, as the review module lists them). */
+  ids?: readonly string[]
   q?: string
   /** The last row of the previous page: (updated_at, id), newest first. */
   after?: { updatedAt: Date; id: string }
@@ -137,7 +139,8 @@ export async function listStories(trx: Tx, scope: TenantScope, f: StoryListFilte
   if (f.state) query = query.where('state', '=', f.state)
   if (f.authorId) query = query.where('author_id', '=', f.authorId)
   if (f.section !== undefined) query = query.where('section', '=', f.section)
-  if (f.stageIndex !== undefined) query = query.where('stage_index', '=', f.stageIndex)
+  if (f.stageIndex !== undefined) query = query.where('state', '=', 'in_review').where('stage_index', '=', f.stageIndex)
+  if (f.ids !== undefined) query = f.ids.length ? query.where('id', 'in', [...f.ids]) : query.where(sql<SqlBool>`false`)
   if (f.q) query = query.where('title', 'ilike', `%${escapeLike(f.q)}%`)
   if (f.after) {
     const { updatedAt, id } = f.after

@@ -66,10 +66,10 @@ export function storyView(detail: StoryDetail, { removed = [], warnings }: { rem
   }
 }
 
-export function storyListItemView({ row, authorName, isLocked, lockHolderName }: StoryListItem) {
+export function storyListItemView({ row, authorName, isLocked, lockHolderName, stage }: StoryListItem) {
   return {
     id: row.id, kind: row.kind, title: row.title, section: row.section, tags: row.tags, isImportant: row.is_important,
-    authorId: row.author_id, authorName, state: row.state, stageIndex: row.stage_index, versionNumber: row.version_number,
+    authorId: row.author_id, authorName, state: row.state, stageIndex: row.stage_index, stage, versionNumber: row.version_number,
     wordCount: row.word_count, charCount: row.char_count,
     lock: isLocked ? { holderId: row.lock_holder_id!, holderName: lockHolderName ?? '', expiresAt: iso(row.lock_expires_at!) } : null,
     createdAt: iso(row.created_at), updatedAt: iso(row.updated_at), submittedAt: isoOrNull(row.submitted_at),

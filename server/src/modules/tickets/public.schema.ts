@@ -43,6 +43,7 @@ export const FormReply = Type.Object({
   limits: Type.Object({
     titleMin: Type.Integer(), titleMax: Type.Integer(), textMin: Type.Integer(), textMax: Type.Integer(), addressMax: Type.Integer(),
     nameMax: Type.Integer(), attachmentsMax: Type.Integer(), phoneDailyLimit: Type.Integer(),
+    attachmentMaxBytes: Type.Integer({ description: '每张图片的大小上限（字节）' }), attachmentTypes: Type.Array(Type.String(), { description: '接受的图片类型（按内容识别）' }),
   }),
   consentText: Type.String(), consentVersion: Type.String(), isPhoneVerificationRequired: Type.Boolean(), isAttachmentsAvailable: Type.Boolean(),
 })

@@ -101,4 +101,10 @@ export function clockDaysFor(settings: TicketSettings, { kind, isUrgent }: { kin
 }
 
 /** Limits of the public form, stated on it. */
-export const formLimits = { titleMin: 4, titleMax: 50, textMin: 10, textMax: 2000, addressMax: 200, nameMax: 20, attachmentsMax: 9 } as const
+export const formLimits = {
+  titleMin: 4, titleMax: 50, textMin: 10, textMax: 2000, addressMax: 200, nameMax: 20, attachmentsMax: 9,
+  /** Per picture; checked while the upload streams in (assets/ticket-attachments.ts). */
+  attachmentMaxBytes: 10 * 1024 * 1024,
+  /** Told by the bytes, not the name. HEIC is left out: sharp ships no HEVC decoder for the public copy. */
+  attachmentTypes: ['image/jpeg', 'image/png', 'image/webp'] as readonly string[],
+} as const

@@ -37,6 +37,7 @@ export function ReviewPage() {
     <>
       <PageHeader
         title={<Space wrap>{t('review.pageTitle')}<StoryStateTag state={s.state} />{r.stage && <span>{r.stage.name}</span>}</Space>}
+        description={r.submitter ? <span data-testid="review-submitter">{t('review.submittedBy', { name: r.submitter.name, at: formatDateTimeShort(r.submitter.at) })}</span> : undefined}
         extra={
           <>
             <Button icon={<HistoryOutlined />} onClick={() => setHistoryPair(null)} data-testid="open-history">{t('history.open')}</Button>

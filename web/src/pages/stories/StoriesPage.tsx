@@ -1,4 +1,4 @@
-import { useMemo, useState, type HTMLAttributes } from 'react'
+import { useEffect, useMemo, useState, type HTMLAttributes } from 'react'
 import { Button, Card, Checkbox, Empty, Input, Select, Table, Typography } from 'antd'
 import { PlusOutlined } from '@ant-design/icons'
 import { useWorkflow } from '../../api/review'
@@ -23,6 +23,11 @@ export function StoriesPage() {
   const rows = useMemo(() => stories.data?.pages.flatMap((p) => p.items) ?? [], [stories.data])
   const columns = useMemo(() => storyColumns(stages), [stages])
   const isFiltered = Object.values(filters).some((v) => v !== undefined && v !== false)
+  // Authors offered in the filter: everyone seen in the list so far (reporters may not read the user directory).
+  const [authors, setAuthors] = useState<Map<string, string>>(new Map())
+  useEffect(() => {
+    if (rows.some((r) => !authors.has(r.authorId))) setAuthors((known) => new Map([...known, ...rows.map((r) => [r.authorId, r.authorName] as const)]))
+  }, [rows, authors])
   const stageOptions = stages
     ? [...stages.map((s, i) => ({ value: i, label: s.name })), { value: stages.length, label: stageName(stages, stages.length) }, { value: stages.length + 1, label: stageName(stages, stages.length + 1) }]
     : []
@@ -76,8 +81,25 @@ export function StoriesPage() {
             options={[{ value: -1, label: t('stories.allStages') }, ...stageOptions]}
             style={{ width: 130 }}
           />
-          <Checkbox checked={!!filters.mine} onChange={(e) => set('mine', e.target.checked || undefined)} data-testid="stories-mine">
+          <Select<string>
+            aria-label={t('stories.authorFilter')}
+            value={filters.authorId ?? 'all'}
+            onChange={(v) => setFilters((f) => ({ ...f, authorId: v === 'all' ? undefined : v, mine: undefined }))}
+            options={[{ value: 'all', label: t('stories.allAuthors') }, ...[...authors].map(([id, name]) => ({ value: id, label: name }))]}
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 140 }}
+            data-testid="stories-author-filter"
+          />
+          <Checkbox checked={!!filters.mine} onChange={(e) => setFilters((f) => ({ ...f, mine: e.target.checked || undefined, authorId: undefined }))} data-testid="stories-mine">
             {t('stories.mine')}
+          </Checkbox>
+          <Checkbox
+            checked={!!filters.overdue}
+            onChange={(e) => setFilters((f) => ({ ...f, overdue: e.target.checked || undefined, state: e.target.checked ? undefined : f.state }))}
+            data-testid="stories-overdue"
+          >
+            {t('stories.overdueOnly')}
           </Checkbox>
         </div>
         {stories.error ? (

@@ -42,7 +42,18 @@ export function storyColumns(stages: { name: string }[] | undefined): TableColum
       key: 'stage',
       width: 110,
       responsive: ['lg'],
-      render: (_, s) => (s.state === 'in_review' ? stageName(stages, s.stageIndex) : <Typography.Text type="secondary">—</Typography.Text>),
+      render: (_, s) => (s.state === 'in_review' ? s.stage?.name ?? stageName(stages, s.stageIndex) : <Typography.Text type="secondary">—</Typography.Text>),
+    },
+    {
+      title: t('stories.deadline'),
+      key: 'deadline',
+      width: 150,
+      responsive: ['md'],
+      render: (_, s) => !s.stage?.deadline ? <Typography.Text type="secondary">—</Typography.Text> : (
+        <span style={{ fontVariantNumeric: 'tabular-nums', color: s.stage.isOverdue ? '#cf1322' : undefined, fontWeight: s.stage.isOverdue ? 600 : undefined }} data-testid="story-deadline" data-overdue={s.stage.isOverdue}>
+          {formatDateTimeShort(s.stage.deadline)}{s.stage.isOverdue && ` ${t('stories.overdueMark')}`}
+        </span>
+      ),
     },
     {
       title: t('story.words'),

@@ -11,6 +11,6 @@ import { wordingRules } from './wording.js'
  * changed: stored check results and overrides name the version they were made against.
  */
 export const defaultRuleSet: RuleSet = {
-  version: '2026.11.1',
+  version: '2026.11.2',
   rules: [...territoryRules, ...titleRules, ...wordingRules, ...commerceRules, ...personalRules, ...typoRules],
 }

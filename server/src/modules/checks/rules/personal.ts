@@ -12,5 +12,10 @@ export const personalRules: Rule[] = [
     suggestion: null, message: '涉案未成年人、受害人及患者等不得使用真实姓名，应以姓氏加“某”代替（如“张某”）', source: sources.minors,
   },
   { id: 'link.insecure', category: 'link', severity: 'hint', kind: 'validator', validator: 'insecureLink', suggestion: null, message: '链接使用不加密的 http 协议，政务内容应使用 https 链接', source: sources.house },
+  // Runs on the story body's images (images.ts), not on text: its anchor never occurs in text.
+  {
+    id: 'link.image-caption', category: 'link', severity: 'review', kind: 'validator', validator: 'imageCaption', anchors: ['\uFFFC'], reach: 1,
+    suggestion: null, message: '图片缺少图说或作者（来源）署名：发布的图片应有说明，并注明摄影者或来源（如“记者 张三 摄”“受访者供图”）', source: sources.house,
+  },
   { id: 'link.malformed', category: 'link', severity: 'review', kind: 'validator', validator: 'malformedLink', suggestion: null, message: '链接格式有误（协议、冒号、斜杠或域名不正确），读者无法打开', source: sources.inspection },
 ]

@@ -71,6 +71,7 @@ function HitItem({ hit, isActive, onLocate, onApply, onOverride }: { hit: PanelH
     <li className={`rm-check-item${isActive ? ' rm-check-item-active' : ''}`} data-testid="check-hit" data-rule={hit.ruleId} data-severity={hit.severity}>
       <button type="button" className="rm-check-quote" onClick={() => onLocate(hit)} title={t('checks.locate')}>
         {hit.field === 'title' && <Tag>{t('checks.inTitle')}</Tag>}
+        {hit.field === 'image' && <Tag>{t('checks.inImage')}</Tag>}
         <span>「{hit.quote}」</span>
       </button>
       <div className="rm-check-message">{hit.message}</div>

@@ -69,8 +69,14 @@ export function useChecks({ editor, getTitle, setTitle }: Options) {
     try {
       const title = getTitle()
       const body = docToPlainText(editor.state.doc).text
-      const [t, b] = await Promise.all([title.trim() ? checksApi.run(title) : null, body ? checksApi.run(body) : null])
-      const next = sortHits([...toPanelHits('title', title, t?.hits ?? []), ...toPanelHits('body', body, b?.hits ?? [])])
+      // The body HTML goes along so pictures without a caption or credit are found too.
+      const html = editor.getHTML()
+      const hasBody = body !== '' || html.includes('<img')
+      const [t, b] = await Promise.all([title.trim() ? checksApi.run(title) : null, hasBody ? checksApi.run(body, html) : null])
+      const textHits = (b?.hits ?? []).filter((h) => h.field !== 'image')
+      const imageHits: PanelHit[] = (b?.hits ?? []).filter((h) => h.field === 'image')
+        .map((h) => ({ ...h, field: 'image', id: hitId('image', h), quote: h.image?.alt || `#${h.start + 1}` }))
+      const next = sortHits([...toPanelHits('title', title, t?.hits ?? []), ...toPanelHits('body', body, textHits), ...imageHits])
       setActiveId(null)
       load(next)
       return next

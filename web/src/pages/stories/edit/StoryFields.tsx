@@ -1,14 +1,15 @@
 import { Col, Collapse, Form, Input, Row, Select, Switch, type FormInstance } from 'antd'
 import { storyKinds, type StoryContent } from '../../../api/stories'
 import { t } from '../../../i18n'
+import { CoverPicker } from '../../assets/CoverPicker'
 
 /** The form's fields: everything of a story but its body. */
-export type FieldValues = Pick<StoryContent, 'title' | 'subtitle' | 'summary' | 'byline' | 'source' | 'section' | 'tags' | 'kind' | 'isImportant'>
+export type FieldValues = Pick<StoryContent, 'title' | 'subtitle' | 'summary' | 'byline' | 'source' | 'section' | 'tags' | 'kind' | 'isImportant' | 'coverAssetId'>
 
 export function fieldValuesOf(c: StoryContent): FieldValues {
   return {
     title: c.title, subtitle: c.subtitle, summary: c.summary, byline: c.byline, source: c.source,
-    section: c.section, tags: c.tags, kind: c.kind, isImportant: c.isImportant,
+    section: c.section, tags: c.tags, kind: c.kind, isImportant: c.isImportant, coverAssetId: c.coverAssetId ?? null,
   }
 }
 
@@ -75,6 +76,9 @@ function Particulars({ form }: { form: FormInstance<FieldValues> }) {
 function MoreFields() {
   return (
     <>
+      <Form.Item name="coverAssetId" label={t('cover.label')}>
+        <CoverPicker />
+      </Form.Item>
       <Form.Item name="summary" label={t('story.field.summary')}>
         <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={2000} showCount />
       </Form.Item>

@@ -3,6 +3,7 @@ import { HistoryOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons'
 import { Link } from 'react-router-dom'
 import type { Removal, Story } from '../../../api/stories'
 import { PageHeader } from '../../../components/PageHeader'
+import { PublishButton } from '../../publishing/PublishButton'
 import { t } from '../../../i18n'
 import { StoryStateTag } from '../StoryStateTag'
 import type { useSubmitFlow } from './useSubmitFlow'
@@ -16,7 +17,7 @@ interface Props {
   onHistory: () => void
 }
 
-/** The writing page's title line: state, history, the review record, save, submit or withdraw. */
+/** The writing page's title line: state, history, the review record, save, submit or recall. */
 export function WorkspaceHeader({ story, canWrite, isSaving, submitFlow, onSave, onHistory }: Props) {
   return (
     <PageHeader
@@ -35,7 +36,8 @@ export function WorkspaceHeader({ story, canWrite, isSaving, submitFlow, onSave,
               {t('story.submit')}
             </Button>
           )}
-          {submitFlow.canWithdraw && <Button onClick={() => void submitFlow.withdraw()} data-testid="story-withdraw">{t('story.withdraw')}</Button>}
+          {submitFlow.canRecall && <Button onClick={() => void submitFlow.recall()} data-testid="story-recall">{t('story.recall')}</Button>}
+          <PublishButton story={story} />
         </>
       }
     />

@@ -24,6 +24,7 @@ export function collectContent(form: FormInstance<FieldValues>, editor: Editor, 
     tags: v.tags ?? [],
     kind: v.kind,
     isImportant: !!v.isImportant,
+    coverAssetId: v.coverAssetId ?? null,
     body: toStoryHtml(editor.getHTML()),
   }
 }
@@ -49,7 +50,7 @@ export function useStoryWriting({ story, form, editor }: { story: Story; form: F
   const show = useCallback(
     (content: Pick<StoryContent, 'body'> & FieldValues) => {
       editor.commands.setContent(content.body, { emitUpdate: false })
-      form.setFieldsValue(fieldValuesOf({ ...content, coverAssetId: null, attachments: [] }))
+      form.setFieldsValue(fieldValuesOf({ attachments: [], ...content }))
       setCounts(countEditor(editor))
     },
     [editor, form],

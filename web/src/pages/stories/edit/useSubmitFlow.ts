@@ -34,7 +34,7 @@ export function useSubmitFlow({ story, checks, save }: Options) {
 
   const isAuthor = me?.user.id === story.authorId
   const canSubmit = (story.state === 'draft' || story.state === 'returned') && (isAuthor || can('story.edit'))
-  const canWithdraw = story.state === 'in_review' && isAuthor
+  const canRecall = story.state === 'in_review' && isAuthor
 
   const submit = async () => {
     setBusy(true)
@@ -64,18 +64,18 @@ export function useSubmitFlow({ story, checks, save }: Options) {
     }
   }
 
-  const withdraw = () =>
+  const recall = () =>
     new Promise<void>((resolve) =>
       modal.confirm({
-        title: t('story.withdrawTitle'),
-        content: t('story.withdrawBody'),
-        okText: t('story.withdraw'),
+        title: t('story.recallTitle'),
+        content: t('story.recallBody'),
+        okText: t('story.recall'),
         onOk: async () => {
           try {
-            const next = await storiesApi.withdraw(story.id)
+            const next = await storiesApi.recall(story.id)
             qc.setQueryData(['story', story.id], next)
             await qc.invalidateQueries({ queryKey: ['stories'] })
-            feedback.success(t('story.withdrawn'))
+            feedback.success(t('story.recalled'))
           } catch (err) {
             feedback.error(err)
           }
@@ -85,5 +85,5 @@ export function useSubmitFlow({ story, checks, save }: Options) {
       }),
     )
 
-  return { canSubmit, canWithdraw, submit, withdraw, isSubmitting: isBusy }
+  return { canSubmit, canRecall, submit, recall, isSubmitting: isBusy }
 }

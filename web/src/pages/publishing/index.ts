@@ -1,0 +1,4 @@
+export { AccountsPage } from './AccountsPage'
+export { BoardPage } from './BoardPage'
+export { CalendarPage } from './CalendarPage'
+export { StoryPublishingPage } from './StoryPublishingPage'

@@ -1,0 +1,424 @@
+import { useMemo, useState } from 'react'
+import type { ButtonProps } from 'antd'
+import { Button, Card, DatePicker, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd'
+import { PlusOutlined } from '@ant-design/icons'
+import { useSearchParams } from 'react-router-dom'
+import dayjs from 'dayjs'
+import { useMe } from '../../api/auth'
+import { ApiError } from '../../api/client'
+import {
+  faq, routingRules, replyTemplates, services, ticketKinds, useCalendarEdit, useCalendarYear, useCreateOpen311Key, useFaqList, useOpen311Keys, useRevokeOpen311Key,
+  type CalendarDay, type FaqView, type RuleView, type ServiceView, type TemplateView,
+} from '../../api/tickets'
+import { usePermissions } from '../../auth/permissions'
+import { OneTimeSecretModal } from '../../components/OneTimeSecretModal'
+import { PageHeader } from '../../components/PageHeader'
+import { QueryError } from '../../components/QueryState'
+import { useFeedback } from '../../components/feedback'
+import { t } from '../../i18n'
+import { formatDateTimeShort } from '../../lib/time'
+import { HandlingSettingsTab } from './HandlingSettingsTab'
+import { kindName, useDepartments } from './shared'
+import './tickets.css'
+
+/** Puts the server's field errors next to the inputs of an antd form. */
+function showFieldErrors(form: ReturnType<typeof Form.useForm>[0], err: unknown): boolean {
+  if (!(err instanceof ApiError)) return false
+  const fields = Object.entries(err.fieldErrors).map(([name, errors]) => ({ name, errors }))
+  if (fields.length) form.setFields(fields)
+  return fields.length > 0
+}
+
+/** An edit dialog over an antd form: create when `initial` has no id. */
+function EditModal<V extends object>({ title, open, initial, onClose, onSave, isPending, children }: {
+  title: string; open: boolean; initial: Partial<V>; onClose: () => void; onSave: (values: V, form: ReturnType<typeof Form.useForm>[0]) => void; isPending: boolean
+  children: React.ReactNode
+}) {
+  const [form] = Form.useForm()
+  return (
+    <Modal open={open} title={title} onCancel={onClose} destroyOnHidden okText={t('common.save')} okButtonProps={{ loading: isPending, 'data-testid': 'edit-ok' } as ButtonProps}
+      onOk={() => void form.validateFields().then((v) => onSave(v as V, form))}>
+      <Form form={form} layout="vertical" initialValues={initial} preserve={false}>{children}</Form>
+    </Modal>
+  )
+}
+
+const required = [{ required: true, whitespace: true, message: t('tickets.action.required') }]
+
+// ---- service catalogue, routing rules, reply templates ---------------------------------------------
+
+function ServicesTab() {
+  const list = services.useList()
+  const save = services.useSave()
+  const feedback = useFeedback()
+  const [editing, setEditing] = useState<Partial<ServiceView> | null>(null)
+  return (
+    <>
+      <div className="rm-toolbar"><Button icon={<PlusOutlined />} type="primary" onClick={() => setEditing({ isActive: true, sortOrder: 0, defaultKind: 'complaint' })}>{t('tickets.settings.newService')}</Button></div>
+      {list.error ? <QueryError error={list.error} /> : (
+        <Table<ServiceView> rowKey="id" size="small" loading={list.isPending} dataSource={list.data} pagination={false} scroll={{ x: 'max-content' }}
+          locale={{ emptyText: <Empty description={t('tickets.settings.noServices')} /> }}
+          columns={[
+            { title: t('tickets.settings.code'), dataIndex: 'code' },
+            { title: t('tickets.settings.name'), dataIndex: 'name' },
+            { title: t('tickets.settings.group'), dataIndex: 'group', responsive: ['md'] },
+            { title: t('tickets.settings.defaultKind'), key: 'kind', render: (_, s) => kindName(s.defaultKind) },
+            { title: t('tickets.state'), key: 'active', render: (_, s) => (s.isActive ? <Tag color="green">{t('tickets.settings.active')}</Tag> : <Tag>{t('tickets.settings.inactive')}</Tag>) },
+            { title: t('common.actions'), key: 'a', render: (_, s) => <Button size="small" onClick={() => setEditing(s)}>{t('common.edit')}</Button> },
+          ]} />
+      )}
+      <EditModal<ServiceView> open={Boolean(editing)} title={editing?.id ? t('common.edit') : t('tickets.settings.newService')} initial={editing ?? {}} isPending={save.isPending}
+        onClose={() => setEditing(null)}
+        onSave={(v, form) => save.mutate({ id: editing?.id ?? null, input: { code: v.code, name: v.name, group: v.group ?? '', keywords: v.keywords ?? '', description: v.description ?? '', notice: v.notice ?? '', defaultKind: v.defaultKind, sortOrder: v.sortOrder ?? 0, isActive: v.isActive } }, {
+          onSuccess: () => { feedback.success(t('common.saved')); setEditing(null) },
+          onError: (err) => { if (!showFieldErrors(form, err)) feedback.error(err) },
+        })}>
+        <Form.Item name="code" label={t('tickets.settings.code')} rules={[...required, { pattern: /^[A-Za-z0-9_-]{1,40}$/, message: 'A-Z a-z 0-9 _ -' }]}><Input maxLength={40} /></Form.Item>
+        <Form.Item name="name" label={t('tickets.settings.name')} rules={required}><Input maxLength={60} /></Form.Item>
+        <Form.Item name="group" label={t('tickets.settings.group')}><Input maxLength={40} /></Form.Item>
+        <Form.Item name="defaultKind" label={t('tickets.settings.defaultKind')}><Select options={ticketKinds.map((k) => ({ value: k, label: kindName(k) }))} /></Form.Item>
+        <Form.Item name="keywords" label={t('tickets.settings.keywords')}><Input maxLength={200} /></Form.Item>
+        <Form.Item name="description" label={t('tickets.settings.descriptionField')}><Input.TextArea rows={2} maxLength={500} /></Form.Item>
+        <Form.Item name="notice" label={t('tickets.settings.notice')}><Input.TextArea rows={2} maxLength={500} /></Form.Item>
+        <Form.Item name="sortOrder" label={t('tickets.settings.sortOrder')}><InputNumber min={0} max={10000} precision={0} /></Form.Item>
+        <Form.Item name="isActive" label={t('tickets.settings.active')} valuePropName="checked"><Switch /></Form.Item>
+      </EditModal>
+    </>
+  )
+}
+
+interface RuleForm { serviceId: string; departmentId: string; placeKeyword?: string; priority?: number; isActive: boolean }
+
+function RulesTab() {
+  const list = routingRules.useList()
+  const serviceList = services.useList()
+  const departments = useDepartments()
+  const save = routingRules.useSave()
+  const remove = routingRules.useRemove()
+  const feedback = useFeedback()
+  const [editing, setEditing] = useState<(Partial<RuleForm> & { id?: string }) | null>(null)
+  return (
+    <>
+      <div className="rm-toolbar"><Button icon={<PlusOutlined />} type="primary" onClick={() => setEditing({ isActive: true, priority: 0 })}>{t('tickets.settings.newRule')}</Button></div>
+      {list.error ? <QueryError error={list.error} /> : (
+        <Table<RuleView> rowKey="id" size="small" loading={list.isPending} dataSource={list.data} pagination={false} scroll={{ x: 'max-content' }}
+          locale={{ emptyText: <Empty description={t('tickets.settings.noRules')} /> }}
+          columns={[
+            { title: t('tickets.settings.service'), key: 's', render: (_, r) => r.service.name },
+            { title: t('tickets.settings.placeKeyword'), key: 'p', render: (_, r) => r.placeKeyword ?? <Typography.Text type="secondary">{t('tickets.settings.anyPlace')}</Typography.Text> },
+            { title: t('tickets.department'), key: 'd', render: (_, r) => r.department.name },
+            { title: t('tickets.settings.priority'), dataIndex: 'priority' },
+            { title: t('tickets.state'), key: 'active', render: (_, r) => (r.isActive ? <Tag color="green">{t('tickets.settings.active')}</Tag> : <Tag>{t('tickets.settings.inactive')}</Tag>) },
+            {
+              title: t('common.actions'), key: 'a', render: (_, r) => (
+                <Space>
+                  <Button size="small" onClick={() => setEditing({ id: r.id, serviceId: r.service.id, departmentId: r.department.id, placeKeyword: r.placeKeyword ?? undefined, priority: r.priority, isActive: r.isActive })}>{t('common.edit')}</Button>
+                  <Popconfirm title={t('tickets.settings.deleteRule')} onConfirm={() => remove.mutate(r.id, { onSuccess: () => feedback.success(t('tickets.deleted')), onError: feedback.error })}>
+                    <Button size="small" danger>{t('common.delete')}</Button>
+                  </Popconfirm>
+                </Space>
+              ),
+            },
+          ]} />
+      )}
+      <EditModal<RuleForm> open={Boolean(editing)} title={editing?.id ? t('common.edit') : t('tickets.settings.newRule')} initial={editing ?? {}} isPending={save.isPending}
+        onClose={() => setEditing(null)}
+        onSave={(v, form) => save.mutate({ id: editing?.id ?? null, input: { serviceId: v.serviceId, departmentId: v.departmentId, placeKeyword: v.placeKeyword?.trim() || null, priority: v.priority ?? 0, isActive: v.isActive } }, {
+          onSuccess: () => { feedback.success(t('common.saved')); setEditing(null) },
+          onError: (err) => { if (!showFieldErrors(form, err)) feedback.error(err) },
+        })}>
+        <Form.Item name="serviceId" label={t('tickets.settings.service')} rules={[{ required: true, message: t('tickets.action.required') }]}>
+          <Select options={(serviceList.data ?? []).map((s) => ({ value: s.id, label: s.name }))} showSearch optionFilterProp="label" />
+        </Form.Item>
+        <Form.Item name="placeKeyword" label={t('tickets.settings.placeKeyword')} extra={t('tickets.settings.anyPlace')}><Input maxLength={40} /></Form.Item>
+        <Form.Item name="departmentId" label={t('tickets.department')} rules={[{ required: true, message: t('tickets.action.required') }]}>
+          <Select options={departments.items.map((d) => ({ value: d.id, label: d.name }))} showSearch optionFilterProp="label" />
+        </Form.Item>
+        <Form.Item name="priority" label={t('tickets.settings.priority')}><InputNumber min={-1000} max={1000} precision={0} /></Form.Item>
+        <Form.Item name="isActive" label={t('tickets.settings.active')} valuePropName="checked"><Switch /></Form.Item>
+      </EditModal>
+    </>
+  )
+}
+
+function TemplatesTab() {
+  const list = replyTemplates.useList()
+  const save = replyTemplates.useSave()
+  const feedback = useFeedback()
+  const [editing, setEditing] = useState<Partial<TemplateView> | null>(null)
+  return (
+    <>
+      <div className="rm-toolbar"><Button icon={<PlusOutlined />} type="primary" onClick={() => setEditing({ isActive: true })}>{t('tickets.settings.newTemplate')}</Button></div>
+      {list.error ? <QueryError error={list.error} /> : (
+        <Table<TemplateView> rowKey="id" size="small" loading={list.isPending} dataSource={list.data} pagination={false} scroll={{ x: 'max-content' }}
+          locale={{ emptyText: <Empty description={t('tickets.settings.noTemplates')} /> }}
+          columns={[
+            { title: t('tickets.settings.name'), dataIndex: 'name' },
+            { title: t('tickets.settings.body'), key: 'b', render: (_, x) => <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 480 }}>{x.body}</Typography.Paragraph> },
+            { title: t('tickets.state'), key: 'active', render: (_, x) => (x.isActive ? <Tag color="green">{t('tickets.settings.active')}</Tag> : <Tag>{t('tickets.settings.inactive')}</Tag>) },
+            { title: t('common.actions'), key: 'a', render: (_, x) => <Button size="small" onClick={() => setEditing(x)}>{t('common.edit')}</Button> },
+          ]} />
+      )}
+      <EditModal<TemplateView> open={Boolean(editing)} title={editing?.id ? t('common.edit') : t('tickets.settings.newTemplate')} initial={editing ?? {}} isPending={save.isPending}
+        onClose={() => setEditing(null)}
+        onSave={(v, form) => save.mutate({ id: editing?.id ?? null, input: { name: v.name, body: v.body, isActive: v.isActive } }, {
+          onSuccess: () => { feedback.success(t('common.saved')); setEditing(null) },
+          onError: (err) => { if (!showFieldErrors(form, err)) feedback.error(err) },
+        })}>
+        <Form.Item name="name" label={t('tickets.settings.name')} rules={required}><Input maxLength={60} /></Form.Item>
+        <Form.Item name="body" label={t('tickets.settings.body')} rules={required} extra={t('tickets.settings.templateHint')}><Input.TextArea rows={8} maxLength={5000} showCount /></Form.Item>
+        <Form.Item name="isActive" label={t('tickets.settings.active')} valuePropName="checked"><Switch /></Form.Item>
+      </EditModal>
+    </>
+  )
+}
+
+const catalogueTabs = ['rules', 'services', 'templates', 'handling'] as const
+
+/** 留言设置: the catalogue, routing rules, reply templates and handling settings of the center. */
+export function TicketCataloguePage() {
+  // The open tab lives in the address (?tab=handling), so a link or a reload lands on it.
+  const [params, setParams] = useSearchParams()
+  const tab = catalogueTabs.find((k) => k === params.get('tab')) ?? 'rules'
+  return (
+    <>
+      <PageHeader title={t('nav.ticketCatalogue')} description={t('tickets.settings.description')} />
+      <Card>
+        <Tabs activeKey={tab} onChange={(key) => setParams(key === 'rules' ? {} : { tab: key }, { replace: true })} items={[
+          { key: 'rules', label: t('tickets.settings.rules'), children: <RulesTab /> },
+          { key: 'services', label: t('tickets.settings.services'), children: <ServicesTab /> },
+          { key: 'templates', label: t('tickets.settings.templates'), children: <TemplatesTab /> },
+          { key: 'handling', label: t('tickets.handling.tab'), children: <HandlingSettingsTab /> },
+        ]} />
+      </Card>
+    </>
+  )
+}
+
+// ---- working-day calendar ---------------------------------------------------------------------------
+
+function pad(n: number) { return String(n).padStart(2, '0') }
+
+/** 工作日历: the year at a glance; a click on a day sets it as a holiday or a 调休 workday. */
+export function CalendarPage() {
+  const [year, setYear] = useState(new Date().getFullYear())
+  const days = useCalendarYear(year)
+  const edit = useCalendarEdit()
+  const { can } = usePermissions()
+  const canEdit = can('calendar.manage')
+  const feedback = useFeedback()
+  const [editing, setEditing] = useState<{ day: string; current?: CalendarDay } | null>(null)
+  const [kind, setKind] = useState<'holiday' | 'workday'>('holiday')
+  const [name, setName] = useState('')
+  const byDay = useMemo(() => new Map((days.data ?? []).map((d) => [d.day, d])), [days.data])
+  const holidays = (days.data ?? []).filter((d) => !d.isWorkday).length
+  const workdays = (days.data ?? []).length - holidays
+
+  function open(day: string) {
+    const current = byDay.get(day)
+    setEditing({ day, current })
+    setKind(current?.isWorkday ? 'workday' : 'holiday')
+    setName(current?.name ?? '')
+  }
+  const done = { onSuccess: () => { feedback.success(t('tickets.calendar.saved')); setEditing(null) }, onError: feedback.error }
+
+  return (
+    <>
+      <PageHeader title={t('nav.ticketCalendar')} description={t('tickets.calendar.description')}
+        extra={<Select value={year} onChange={setYear} options={[-1, 0, 1, 2].map((d) => new Date().getFullYear() + d).map((y) => ({ value: y, label: `${y} 年` }))} aria-label="year" />} />
+      <Card>
+        <div className="rm-cal-legend" style={{ marginBottom: 16 }}>
+          <span><span className="rm-cal-swatch" style={{ background: '#fff1f0', border: '1px solid #cf1322' }} />{t('tickets.calendar.holiday')}</span>
+          <span><span className="rm-cal-swatch" style={{ background: '#e6f4ff', border: '1px solid #0958d9' }} />{t('tickets.calendar.workday')}</span>
+          <Typography.Text type="secondary" data-testid="calendar-summary">{days.data?.length ? t('tickets.calendar.overrides', { holidays, workdays }) : t('tickets.calendar.empty', { year })}</Typography.Text>
+          {!canEdit && <Typography.Text type="secondary">{t('tickets.calendar.readOnly')}</Typography.Text>}
+        </div>
+        {days.error ? <QueryError error={days.error} onRetry={() => void days.refetch()} /> : (
+          <div className="rm-cal-year">
+            {Array.from({ length: 12 }, (_, m) => {
+              const first = new Date(Date.UTC(year, m, 1))
+              const lead = (first.getUTCDay() + 6) % 7
+              const count = new Date(Date.UTC(year, m + 1, 0)).getUTCDate()
+              return (
+                <div key={m} className="rm-cal-month">
+                  <h3>{m + 1} 月</h3>
+                  <div className="rm-cal-grid">
+                    {t('tickets.calendar.weekdays').split(',').map((w) => <span key={w} className="rm-cal-head">{w}</span>)}
+                    {Array.from({ length: lead }, (_, i) => <span key={`l${i}`} />)}
+                    {Array.from({ length: count }, (_, i) => {
+                      const day = `${year}-${pad(m + 1)}-${pad(i + 1)}`
+                      const o = byDay.get(day)
+                      const dow = (lead + i) % 7
+                      const cls = o ? (o.isWorkday ? 'is-workday' : 'is-holiday') : dow >= 5 ? 'is-weekend' : ''
+                      return (
+                        <button key={day} type="button" className={`rm-cal-day ${cls}`} disabled={!canEdit} onClick={() => open(day)} title={o?.name ?? ''} data-day={day} aria-label={`${day}${o ? ` ${o.name}` : ''}`}>
+                          {i + 1}
+                        </button>
+                      )
+                    })}
+                  </div>
+                </div>
+              )
+            })}
+          </div>
+        )}
+      </Card>
+      <Modal open={Boolean(editing)} title={editing ? t('tickets.calendar.editDay', { day: editing.day }) : ''} onCancel={() => setEditing(null)} destroyOnHidden
+        footer={[
+          editing?.current && (
+            <Popconfirm key="clear" title={t('tickets.calendar.clear')} onConfirm={() => edit.mutate({ day: editing.day, remove: true }, done)}>
+              <Button danger loading={edit.isPending}>{t('tickets.calendar.clear')}</Button>
+            </Popconfirm>
+          ),
+          <Button key="ok" type="primary" disabled={!name.trim()} loading={edit.isPending} data-testid="calendar-save"
+            onClick={() => editing && edit.mutate({ day: editing.day, isWorkday: kind === 'workday', name: name.trim() }, done)}>{t('common.save')}</Button>,
+        ]}>
+        <Form layout="vertical">
+          <Form.Item label={t('tickets.calendar.dayKind')}>
+            <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} options={[{ value: 'holiday', label: t('tickets.calendar.holiday') }, { value: 'workday', label: t('tickets.calendar.workday') }]} />
+          </Form.Item>
+          <Form.Item label={t('tickets.calendar.dayName')} required>
+            <Input maxLength={40} value={name} onChange={(e) => setName(e.target.value)} data-testid="calendar-name" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  )
+}
+
+// ---- knowledge base ---------------------------------------------------------------------------------
+
+interface FaqForm { question: string; variants?: string; answer: string; ownerDepartmentId?: string; validity?: [dayjs.Dayjs | null, dayjs.Dayjs | null]; isPublished: boolean }
+
+/** 问答库: entries with their question variants, owner department and validity. */
+export function FaqPage() {
+  const [q, setQ] = useState('')
+  const list = useFaqList(q)
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data])
+  const save = faq.useSave()
+  const remove = faq.useRemove()
+  const departments = useDepartments()
+  const { can } = usePermissions()
+  const canManage = can('faq.manage')
+  const feedback = useFeedback()
+  const [editing, setEditing] = useState<(Partial<FaqForm> & { id?: string }) | null>(null)
+  const toForm = (f: FaqView): Partial<FaqForm> & { id: string } => ({
+    id: f.id, question: f.question, variants: f.variants.join('\n'), answer: f.answer, ownerDepartmentId: f.ownerDepartment?.id, isPublished: f.isPublished,
+    validity: [f.validFrom ? dayjs(f.validFrom) : null, f.validTo ? dayjs(f.validTo) : null],
+  })
+  return (
+    <>
+      <PageHeader title={t('nav.ticketFaq')} description={t('tickets.faq.description')}
+        extra={canManage && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ isPublished: true })}>{t('tickets.faq.new')}</Button>} />
+      <Card>
+        <div className="rm-toolbar"><Input.Search allowClear placeholder={t('tickets.faq.search')} onSearch={setQ} style={{ maxWidth: 360 }} aria-label={t('tickets.faq.search')} /></div>
+        {list.error ? <QueryError error={list.error} onRetry={() => void list.refetch()} /> : (
+          <>
+            <Table<FaqView> rowKey="id" size="small" loading={list.isPending} dataSource={rows} pagination={false} scroll={{ x: 'max-content' }}
+              locale={{ emptyText: <Empty description={q ? t('tickets.faq.noMatch') : t('tickets.faq.empty')} /> }}
+              columns={[
+                {
+                  title: t('tickets.faq.question'), key: 'q', render: (_, f) => (
+                    <div style={{ maxWidth: 420 }}>
+                      <Typography.Text strong>{f.question}</Typography.Text>
+                      {f.variants.length > 0 && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{f.variants.join(' / ')}</Typography.Text></div>}
+                    </div>
+                  ),
+                },
+                { title: t('tickets.faq.owner'), key: 'o', responsive: ['md'], render: (_, f) => f.ownerDepartment?.name ?? '—' },
+                { title: t('tickets.faq.validity'), key: 'v', render: (_, f) => (f.validFrom || f.validTo ? `${f.validFrom ?? '…'} ~ ${f.validTo ?? '…'}` : t('tickets.faq.forever')) },
+                {
+                  title: t('tickets.state'), key: 's', render: (_, f) => (
+                    <Space size={4} wrap>
+                      {f.isPublished ? <Tag color="green">{t('tickets.faq.published')}</Tag> : <Tag>{t('tickets.faq.unpublished')}</Tag>}
+                      {f.isValidNow ? <Tag color="blue">{t('tickets.faq.validNow')}</Tag> : <Tag color="orange">{t('tickets.faq.notValidNow')}</Tag>}
+                    </Space>
+                  ),
+                },
+                ...(canManage ? [{
+                  title: t('common.actions'), key: 'a', render: (_: unknown, f: FaqView) => (
+                    <Space>
+                      <Button size="small" onClick={() => setEditing(toForm(f))}>{t('common.edit')}</Button>
+                      <Popconfirm title={t('tickets.faq.delete')} onConfirm={() => remove.mutate(f.id, { onSuccess: () => feedback.success(t('tickets.deleted')), onError: feedback.error })}>
+                        <Button size="small" danger>{t('common.delete')}</Button>
+                      </Popconfirm>
+                    </Space>
+                  ),
+                }] : []),
+              ]} />
+            {list.hasNextPage && <div style={{ textAlign: 'center', marginTop: 16 }}><Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>{t('common.loadMore')}</Button></div>}
+          </>
+        )}
+      </Card>
+      <EditModal<FaqForm> open={Boolean(editing)} title={editing?.id ? t('common.edit') : t('tickets.faq.new')} initial={editing ?? {}} isPending={save.isPending}
+        onClose={() => setEditing(null)}
+        onSave={(v, form) => save.mutate({
+          id: editing?.id ?? null,
+          input: {
+            question: v.question.trim(), answer: v.answer.trim(), isPublished: v.isPublished, ownerDepartmentId: v.ownerDepartmentId ?? null,
+            variants: (v.variants ?? '').split('\n').map((x) => x.trim()).filter(Boolean).slice(0, 20),
+            validFrom: v.validity?.[0]?.format('YYYY-MM-DD') ?? null, validTo: v.validity?.[1]?.format('YYYY-MM-DD') ?? null,
+          },
+        }, {
+          onSuccess: () => { feedback.success(t('common.saved')); setEditing(null) },
+          onError: (err) => { if (!showFieldErrors(form, err)) feedback.error(err) },
+        })}>
+        <Form.Item name="question" label={t('tickets.faq.question')} rules={required}><Input maxLength={200} /></Form.Item>
+        <Form.Item name="variants" label={t('tickets.faq.variants')}><Input.TextArea rows={3} /></Form.Item>
+        <Form.Item name="answer" label={t('tickets.faq.answer')} rules={required}><Input.TextArea rows={6} maxLength={10000} showCount /></Form.Item>
+        <Form.Item name="ownerDepartmentId" label={t('tickets.faq.owner')}><Select allowClear options={departments.items.map((d) => ({ value: d.id, label: d.name }))} /></Form.Item>
+        <Form.Item name="validity" label={t('tickets.faq.validity')} extra={t('tickets.faq.forever')}>
+          <DatePicker.RangePicker allowEmpty={[true, true]} placeholder={[t('tickets.faq.validFrom'), t('tickets.faq.validTo')]} />
+        </Form.Item>
+        <Form.Item name="isPublished" label={t('tickets.faq.published')} valuePropName="checked"><Switch /></Form.Item>
+      </EditModal>
+    </>
+  )
+}
+
+// ---- Open311 keys -----------------------------------------------------------------------------------
+
+/** Open311 接口: keys for GeoReport v2 clients (12345 hotline, apps); shown once, revocable. */
+export function Open311KeysPage() {
+  const keys = useOpen311Keys()
+  const create = useCreateOpen311Key()
+  const revoke = useRevokeOpen311Key()
+  const feedback = useFeedback()
+  const me = useMe()
+  const [isCreating, setCreating] = useState(false)
+  const [name, setName] = useState('')
+  const [secret, setSecret] = useState<string | null>(null)
+  const slug = me.data?.tenant?.slug ?? ''
+  return (
+    <>
+      <PageHeader title={t('nav.ticketOpen311')} description={t('tickets.open311.description')}
+        extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('tickets.open311.new')}</Button>} />
+      <Card>
+        <Typography.Paragraph type="secondary">{t('tickets.open311.endpoint', { url: `${window.location.origin}/open311/v2/discovery.json`, slug })}</Typography.Paragraph>
+        {keys.error ? <QueryError error={keys.error} onRetry={() => void keys.refetch()} /> : (
+          <Table rowKey="id" size="small" loading={keys.isPending} dataSource={keys.data} pagination={false} scroll={{ x: 'max-content' }}
+            locale={{ emptyText: <Empty description={t('tickets.open311.empty')} /> }}
+            columns={[
+              { title: t('tickets.settings.name'), dataIndex: 'name' },
+              { title: t('tickets.open311.prefix'), dataIndex: 'prefix', render: (p: string) => <code>{p}…</code> },
+              { title: t('common.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatDateTimeShort(at) },
+              { title: t('tickets.open311.lastUsed'), dataIndex: 'lastUsedAt', render: (at: string | null) => (at ? formatDateTimeShort(at) : t('tickets.open311.never')) },
+              { title: t('tickets.state'), key: 's', render: (_, k) => (k.revokedAt ? <Tag>{t('tickets.open311.revoked')}</Tag> : <Tag color="green">{t('tickets.open311.active')}</Tag>) },
+              {
+                title: t('common.actions'), key: 'a', render: (_, k) => !k.revokedAt && (
+                  <Popconfirm title={t('tickets.open311.revokeConfirm')} onConfirm={() => revoke.mutate(k.id, { onSuccess: () => feedback.success(t('tickets.open311.revoked')), onError: feedback.error })}>
+                    <Button size="small" danger>{t('tickets.open311.revoke')}</Button>
+                  </Popconfirm>
+                ),
+              },
+            ]} />
+        )}
+      </Card>
+      <Modal open={isCreating} title={t('tickets.open311.new')} onCancel={() => setCreating(false)} okButtonProps={{ disabled: !name.trim(), loading: create.isPending }}
+        onOk={() => create.mutate(name.trim(), { onSuccess: (k) => { setCreating(false); setName(''); setSecret(k.key) }, onError: feedback.error })}>
+        <Form layout="vertical"><Form.Item label={t('tickets.open311.name')} required><Input maxLength={60} value={name} onChange={(e) => setName(e.target.value)} /></Form.Item></Form>
+      </Modal>
+      <OneTimeSecretModal open={Boolean(secret)} title={t('tickets.open311.new')} secret={secret} note={t('tickets.open311.created')} onClose={() => setSecret(null)} />
+    </>
+  )
+}

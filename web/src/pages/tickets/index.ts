@@ -1,0 +1,5 @@
+export { TicketInboxPage, TicketWorkbenchPage, TicketReviewPage } from './TicketListPages'
+export { SupervisionPage } from './SupervisionPage'
+export { TicketDetailPage } from './TicketDetailPage'
+export { KpiPage } from './KpiPage'
+export { TicketCataloguePage, CalendarPage, FaqPage, Open311KeysPage } from './SettingsPages'
