@@ -4,6 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { inject } from 'vitest'
 
 export const E2E_PASSWORD = 'E2e-Demo-Pass-1'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -28,10 +29,19 @@ export interface RunningServer {
 
 /**
  * Starts the real server the way a user does (`rongmei serve --seed-demo-if-empty`) on the
- * embedded database in a fresh data directory, and waits until it answers.
+ * embedded database in a fresh data directory, and waits until it answers. The directory starts
+ * as a copy of the run's seeded template (e2e/global-setup.ts) when there is one, so each spec
+ * gets its own platform without paying for migrations and the demo seed again.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongmei-e2e-'))
+  const template = inject('e2eDataTemplate')
+  if (template) fs.cpSync(template, dataDir, { recursive: true })
+  return spawnServer(dataDir, env)
+}
+
+/** Serves `dataDir`; stop() removes it unless `isKeepingData` (the run's template). */
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}, { isKeepingData = false } = {}): Promise<RunningServer> {
   const port = await freePort()
   let log = ''
   const child: ChildProcess = spawn(process.execPath, ['bin/rongmei.js', 'serve', '--seed-demo-if-empty'], {
@@ -58,7 +68,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         child.kill('SIGTERM')
         await new Promise((r) => child.once('exit', r))
       }
-      fs.rmSync(dataDir, { recursive: true, force: true })
+      if (!isKeepingData) fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
+import { inject } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { openPGlite, openPostgres, type Database } from '../src/db/database.js'
@@ -16,7 +17,7 @@ export const testDbKind = (process.env.RONGMEI_TEST_DB ?? 'pglite') as 'pglite' 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const DEMO_PASSWORD = 'Test-Demo-Pass-1'
 
-function urlWithDatabase(url: string, database: string): string {
+export function urlWithDatabase(url: string, database: string): string {
   const u = new URL(url)
   u.pathname = `/${database}`
   return u.toString()
@@ -29,23 +30,43 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-/** A fresh, migrated database of the run's kind: in memory for PGlite, a new database on the server. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** What server/test/global-setup.ts prepared: PGlite tarball paths, or Postgres template database names. */
+export interface DatabaseTemplates {
+  kind: 'pglite' | 'postgres'
+  migrated: string
+  seeded: string
+}
+
+function preparedTemplates(): DatabaseTemplates | undefined {
+  const templates = inject('databaseTemplates')
+  return templates?.kind === testDbKind ? templates : undefined
+}
+
+/**
+ * A fresh, migrated database of the run's kind (in memory for PGlite, a new database on the
+ * server), optionally with the demo platform seeded: a copy of the run's template when there is one.
+ */
+export async function createTestDatabase({ isSeeded = false }: { isSeeded?: boolean } = {}): Promise<TestDatabase> {
+  const templates = preparedTemplates()
+  const template = templates && (isSeeded ? templates.seeded : templates.migrated)
   if (testDbKind === 'pglite') {
+    if (template) {
+      const db = await openPGlite('memory://', { loadDataDir: new Blob([fs.readFileSync(template)]) })
+      return { db, drop: () => db.close() }
+    }
     const db = await openPGlite('memory://')
-    await migrate(db)
-    await syncBuiltinRoles(db)
+    await prepareDatabase(db, isSeeded)
     return { db, drop: () => db.close() }
   }
   const name = `rongmei_t_${crypto.randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
   await admin.connect()
-  await admin.query(`create database ${name}`)
+  // STRATEGY file_copy: a checkpoint and a file copy instead of WAL-logging every block of the template.
+  await admin.query(template ? `create database ${name} template ${template} strategy file_copy` : `create database ${name}`)
   await admin.end()
   const url = urlWithDatabase(TEST_DATABASE_URL, name)
   const db = await openPostgres(url, { poolSize: 4 })
-  await migrate(db)
-  await syncBuiltinRoles(db)
+  if (!template) await prepareDatabase(db, isSeeded)
   return {
     db, url,
     async drop() {
@@ -58,6 +79,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
 }
 
+export async function prepareDatabase(db: Database, isSeeded: boolean): Promise<void> {
+  await migrate(db)
+  await syncBuiltinRoles(db)
+  if (isSeeded) await seedDemo(db, { password: DEMO_PASSWORD })
+}
+
 export interface TestApp {
   app: FastifyInstance
   db: Database
@@ -68,9 +95,8 @@ export interface TestApp {
 
 /** The whole app on a fresh database, optionally with the demo platform seeded. */
 export async function buildTestApp({ isSeeded = true, config: overrides = {} }: { isSeeded?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
-  const testDb = await createTestDatabase()
+  const testDb = await createTestDatabase({ isSeeded })
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongmei-test-'))
-  if (isSeeded) await seedDemo(testDb.db, { password: DEMO_PASSWORD })
   const config = loadConfig({ NODE_ENV: 'test', RONGMEI_DATA_DIR: dataDir }, { loginRateLimitPerMinute: 1000, ...overrides })
   const app = await buildApp({ config, db: testDb.db })
   await app.ready()

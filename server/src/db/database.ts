@@ -16,6 +16,8 @@ export interface Database {
   kysely: Kysely<DB>
   /** Runs SQL as the schema owner (migrations, backup, restore): never for request work. */
   runAsOwner<T>(fn: (owner: Kysely<DB>) => Promise<T>): Promise<T>
+  /** Embedded database only: the whole cluster as a tarball, for `openPGlite(…, { loadDataDir })`. */
+  dumpDataDir?(): Promise<Blob>
   close(): Promise<void>
 }
 
@@ -153,8 +155,11 @@ export function lockDataDir(dataDir: string): () => void {
   }
 }
 
-/** Opens the embedded database in `dataDir` (or in memory for `memory://`), locking the directory. */
-export async function openPGlite(dataDir: string): Promise<Database> {
+/**
+ * Opens the embedded database in `dataDir` (or in memory for `memory://`), locking the directory.
+ * `loadDataDir` starts it from a `dumpDataDir` tarball instead of an empty cluster (test templates).
+ */
+export async function openPGlite(dataDir: string, { loadDataDir }: { loadDataDir?: Blob } = {}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const isMemory = dataDir.startsWith('memory://')
   const dir = isMemory ? dataDir : path.join(dataDir, 'pgdata')
@@ -165,7 +170,7 @@ export async function openPGlite(dataDir: string): Promise<Database> {
     // bigint (int8) as an exact string, like the pg driver above: audit seq numbers then hash alike on both.
     // btree_gin: the (tenant_id, search) index of migration 0008 (DESIGN: RLS and full-text search).
     const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin')
-    pglite = await PGlite.create(dir, { parsers: { 20: (value: string) => value }, extensions: { btree_gin } })
+    pglite = await PGlite.create(dir, { parsers: { 20: (value: string) => value }, extensions: { btree_gin }, loadDataDir })
   } catch (error) {
     unlock()
     throw error
@@ -180,6 +185,8 @@ export async function openPGlite(dataDir: string): Promise<Database> {
   return {
     kind: 'pglite',
     kysely,
+    // Through the single connection, so no transaction is open while the files are read.
+    dumpDataDir: () => kysely.connection().execute(() => pglite.dumpDataDir('none')) as Promise<Blob>,
     async runAsOwner(fn) {
       // Take the single connection so nothing else runs while we are the owner.
       return kysely.connection().execute(async (conn) => {
@@ -194,6 +201,9 @@ export async function openPGlite(dataDir: string): Promise<Database> {
     async close() {
       try {
         await kysely.destroy()
+        // Kysely destroys only a driver it has used: a database opened and closed untouched (a
+        // test template nobody queried) would otherwise stay open.
+        if (!pglite.closed) await pglite.close()
       } finally {
         unlock()
       }
@@ -219,9 +229,10 @@ export async function openPostgres(url: string, { poolSize = 10 } = {}): Promise
   const ownerPool = withIdleErrorsHandled(new pg.Pool({ connectionString: url, max: 1 }))
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) })
   let isAppRoleReady = await roleExists(async (sql) => (await ownerPool.query(sql)).rows)
+  const appPool = withIdleErrorsHandled(new pg.Pool({ connectionString: url, max: poolSize }))
   const kysely = new Kysely<DB>({
     dialect: new PostgresDialect({
-      pool: withIdleErrorsHandled(new pg.Pool({ connectionString: url, max: poolSize })),
+      pool: appPool,
       onCreateConnection: async (conn) => {
         if (!isAppRoleReady) throw new Error('database not migrated: run `rongmei migrate` first')
         await conn.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`))
@@ -240,8 +251,10 @@ export async function openPostgres(url: string, { poolSize = 10 } = {}): Promise
       await kysely.destroy()
       await owner.destroy()
       // Kysely ends a pool only after using it; roleExists used ownerPool directly, and its idle
-      // client would keep a CLI command alive for pg's 10 s idle timeout.
+      // client would keep a CLI command alive for pg's 10 s idle timeout. An app pool never used
+      // (a test database copied from a template) would otherwise still connect after close.
       if (!ownerPool.ended) await ownerPool.end()
+      if (!appPool.ended) await appPool.end()
     },
   }
 }
