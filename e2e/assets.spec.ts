@@ -3,7 +3,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { photoWithGps } from '../server/src/modules/assets/fixtures/files.js'
+import { photoWithGps, pngPicture } from '../server/src/modules/assets/fixtures/files.js'
 import { E2E_PASSWORD, launchBrowser, startServer, type RunningServer } from './server.js'
 
 const shotsDir = path.resolve('test-results/screenshots')
@@ -175,6 +175,35 @@ describe('media library', () => {
     // Deleting it now warns about the use.
     await drawer.getByTestId('asset-delete').click()
     await page.getByText(/正被 1 处使用/).waitFor()
+    await page.context().close()
+  }, 600_000)
+
+  it('shows a citizen\'s picture on a public message as such, with its own uploader filter', async () => {
+    // What the public message form sends: no session, no account.
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(await pngPicture(120, 90))], { type: 'image/png' }), '路灯.png')
+    const upload = await fetch(`${server.baseUrl}/api/v1/public/district-a/tickets/uploads`, { method: 'POST', body: form })
+    expect(upload.status).toBe(201)
+    const citizenId = ((await upload.json()) as { id: string }).id
+
+    const page = await openAs('district-a.editor')
+    await page.goto(`${server.baseUrl}/console/assets`)
+    await page.getByTestId('asset-card').first().waitFor()
+    await page.getByRole('combobox', { name: '上传人' }).click()
+    await page.locator('.ant-select-item-option').filter({ hasText: '市民上传' }).click()
+    // Only citizens' pictures are left (the editor's photo is not), each marked, the newest first.
+    const cards = page.getByTestId('asset-card')
+    await expect.poll(async () => (await cards.allTextContents()).every((text) => text.includes('市民上传（留言附件）')), { timeout: 15_000 }).toBe(true)
+    await cards.first().click()
+    await expect.poll(() => new URL(page.url()).searchParams.get('asset')).toBe(citizenId)
+    const uploader = page.locator('.rm-asset-drawer').getByTestId('asset-uploader')
+    await uploader.waitFor()
+    expect(await uploader.textContent()).toBe('市民上传（留言附件）')
+    await shot(page, 'citizen-upload-1366')
+
+    // The editor's own photo reads as theirs.
+    await page.goto(`${server.baseUrl}/console/assets?asset=${assetId}`)
+    await expect.poll(() => page.locator('.rm-asset-drawer').getByTestId('asset-uploader').textContent()).toBe('我')
     await page.context().close()
   }, 600_000)
 })

@@ -7,6 +7,8 @@ import type { Page } from './types'
 export type AssetKind = 'image' | 'audio' | 'video' | 'document'
 export type LicenceStatus = 'none' | 'valid' | 'expiring' | 'expired'
 export type Audience = 'parent' | 'children' | 'platform'
+/** 'citizen': a picture on a public message, with no account behind it (uploadedBy is null). */
+export type UploadedVia = 'staff' | 'citizen'
 
 export const assetKinds: AssetKind[] = ['image', 'audio', 'video', 'document']
 export const licenceStatuses: LicenceStatus[] = ['none', 'valid', 'expiring', 'expired']
@@ -54,7 +56,8 @@ export interface Asset {
   usage: { count: number; live: number }
   warnings: string[]
   originalUrl: string
-  uploadedBy: string
+  uploadedBy: string | null
+  uploadedVia: UploadedVia
   createdAt: string
   updatedAt: string
   deletedAt: string | null
@@ -80,6 +83,7 @@ export interface AssetFilters {
   from?: string
   to?: string
   uploadedBy?: string
+  uploadedVia?: UploadedVia
   licence?: LicenceStatus
   usage?: 'used' | 'unused'
   deleted?: boolean

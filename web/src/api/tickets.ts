@@ -246,35 +246,10 @@ export interface TicketSettings {
   consentText: string
   consentVersion: string
 }
+/** What GET and PUT answer: the center's effective settings and the platform defaults they fall back to. */
+export type TicketSettingsView = TicketSettings & { defaults: TicketSettings }
 /** PUT sends only what changed (the server merges key by key, clocks kind by kind). */
 export type TicketSettingsInput = Partial<Omit<TicketSettings, 'clocks'>> & { clocks?: Partial<Record<ClockKind, Partial<ClockDays>>> }
-
-/**
- * The server's defaults (server/src/modules/tickets/tickets.model.ts defaultSettings), shown beside
- * each field; the API returns only the merged values, so the console keeps its own copy.
- */
-export const defaultTicketSettings: TicketSettings = {
-  isReplyReviewRequired: true,
-  reopenLimit: 1,
-  clocks: {
-    urgent: { signFor: 0, firstResponse: 0, final: 0 },
-    consultation: { signFor: 1, firstResponse: 1, final: 3 },
-    help: { signFor: 1, firstResponse: 1, final: 3 },
-    complaint: { signFor: 1, firstResponse: 2, final: 13 },
-    suggestion: { signFor: 1, firstResponse: 2, final: 13 },
-    report: { signFor: 1, firstResponse: 2, final: 13 },
-    praise: { signFor: 1, firstResponse: 2, final: 5 },
-  },
-  reminderLeadHours: 24,
-  escalationDelayWorkingDays: 5,
-  autoCloseWorkingDays: 7,
-  duplicateWindowMinutes: 10,
-  similarWindowDays: 30,
-  phoneDailyLimit: 5,
-  isPhoneVerificationRequired: false,
-  consentText: '我已阅读并同意：本平台将依法收集和使用我提交的姓名、电话和留言内容，仅用于办理本留言；公开答复时个人信息将做脱敏处理。',
-  consentVersion: '2026-01',
-}
 
 /** The API's limits (catalogue.schema.ts SettingsInput), for the form's own checks. */
 export const ticketSettingsLimits = {
@@ -293,13 +268,13 @@ export const ticketSettingsLimits = {
 const settingsKey = [...ticketsKey, 'settings']
 
 export function useTicketSettings() {
-  return useQuery({ queryKey: settingsKey, queryFn: () => api<TicketSettings>('/tickets/settings') })
+  return useQuery({ queryKey: settingsKey, queryFn: () => api<TicketSettingsView>('/tickets/settings') })
 }
 
 export function useSaveTicketSettings() {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: (input: TicketSettingsInput) => api<TicketSettings>('/tickets/settings', { method: 'PUT', body: input }),
+    mutationFn: (input: TicketSettingsInput) => api<TicketSettingsView>('/tickets/settings', { method: 'PUT', body: input }),
     onSuccess: (saved) => qc.setQueryData(settingsKey, saved),
   })
 }

@@ -4,6 +4,8 @@ import type { NullableTimestamp, Json, JsonList } from './columns.js'
 
 export type AssetKind = 'image' | 'audio' | 'video' | 'document'
 export type DerivativesStatus = 'pending' | 'ready' | 'failed' | 'unavailable'
+/** Where an asset came in: 'staff' names its uploader; 'citizen' (a picture on a public message) names none. */
+export type UploadSource = 'staff' | 'citizen'
 
 export interface AssetBlobsTable {
   sha256: string
@@ -45,7 +47,9 @@ export interface AssetsTable {
   renditions: JsonList
   media: Json
   search: Generated<string>
-  uploaded_by: string
+  /** Null exactly when upload_source is not 'staff' (0011_public_uploads.sql). */
+  uploaded_by: string | null
+  upload_source: Generated<UploadSource>
   created_at: Generated<Date>
   updated_at: Generated<Date>
   deleted_at: NullableTimestamp
@@ -127,7 +131,7 @@ export interface AssetCollectionItemsTable {
   added_at: Generated<Date>
 }
 
-/** Media library (0005_assets.sql). */
+/** Media library (0005_assets.sql, 0011_public_uploads.sql). */
 export interface AssetsTables {
   asset_blobs: AssetBlobsTable
   assets: AssetsTable

@@ -5,6 +5,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 const Kind = Type.Union([Type.Literal('image'), Type.Literal('audio'), Type.Literal('video'), Type.Literal('document')])
 const Words = (max: number) => Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: max })
 const DateTime = Type.String({ format: 'date-time' })
+const UploadedVia = Type.Union([Type.Literal('staff'), Type.Literal('citizen')], { description: 'staff：工作人员上传；citizen：市民留言附件（无上传账号）' })
 
 export const AssetId = Type.Object({ id: Type.String({ format: 'uuid' }) })
 export type AssetId = Static<typeof AssetId>
@@ -29,7 +30,7 @@ export const AssetView = Type.Object({
   media: Type.Object({}, { additionalProperties: true }),
   metadata: Type.Object({ camera: Nullable(Type.String()), hasGps: Type.Boolean(), hasMakerNote: Type.Boolean(), trailingBytes: Type.Integer() }),
   usage: UsageSummary, warnings: Type.Array(Type.String()), originalUrl: Type.String(),
-  uploadedBy: Type.String(), createdAt: Type.String(), updatedAt: Type.String(), deletedAt: Nullable(Type.String()),
+  uploadedBy: Nullable(Type.String({ description: '上传人账号；市民上传为 null' })), uploadedVia: UploadedVia, createdAt: Type.String(), updatedAt: Type.String(), deletedAt: Nullable(Type.String()),
 })
 
 export const AssetList = Type.Object({ items: Type.Array(AssetView), nextCursor: Nullable(Type.String()) })
@@ -65,6 +66,7 @@ export const ListQuery = Type.Object({
   from: Type.Optional(DateTime),
   to: Type.Optional(DateTime),
   uploadedBy: Type.Optional(Type.String({ format: 'uuid' })),
+  uploadedVia: Type.Optional(UploadedVia),
   licence: Type.Optional(Type.Union(['none', 'valid', 'expiring', 'expired'].map((s) => Type.Literal(s)))),
   usage: Type.Optional(Type.Union([Type.Literal('used'), Type.Literal('unused')])),
   deleted: Type.Optional(Type.Boolean({ description: '回收站：已删除、尚未清除的素材' })),

@@ -24,6 +24,9 @@ export interface Acting {
   audit: AuditContext
 }
 
+/** Who an upload comes from: a signed-in user, or nobody's account (userId null: a citizen on a public form). */
+export type Uploading = Omit<Acting, 'userId'> & { userId: string | null }
+
 /** Descriptive fields an upload or an edit may set. */
 export interface AssetMeta {
   title?: string
@@ -85,7 +88,7 @@ export function createAssetsService(rt: AssetRuntime) {
    * store the original once by its SHA-256, record the asset, audit it, and queue derivatives.
    * The temp file is gone afterwards whatever happens.
    */
-  async function ingest(acting: Acting, { received, filename, declaredType, meta }: {
+  async function ingest(acting: Uploading, { received, filename, declaredType, meta }: {
     received: Received; filename: string; declaredType: string; meta: AssetMeta
   }): Promise<AssetView> {
     const scope = acting.tenant.scope
@@ -106,7 +109,7 @@ export function createAssetsService(rt: AssetRuntime) {
           original_name: filename.slice(0, 255), width: found.width, height: found.height, phash: found.phash,
           metadata: JSON.stringify({ ...found.exif, trailingBytes: found.trailingBytes }),
           shot_at: found.exif?.takenAt ? new Date(found.exif.takenAt) : null,
-          uploaded_by: acting.userId, ...metaColumns(meta),
+          uploaded_by: acting.userId, upload_source: acting.userId ? 'staff' : 'citizen', ...metaColumns(meta),
         })
         await store.setSearchTokens(trx, scope, inserted.id, searchTokens(inserted))
         await appendAudit(trx, withContext(acting.audit, {

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
-import type { AssetKind, AssetsTable } from '../../db/schema.js'
+import type { AssetKind, AssetsTable, UploadSource } from '../../db/schema.js'
 import { requireScope, requireTenantScope, type Scope, type TenantScope, type Tx } from '../../db/scope.js'
 
 export type AssetRow = Selectable<AssetsTable>
@@ -42,6 +42,7 @@ export interface ListFilter {
   from?: Date
   to?: Date
   uploadedBy?: string
+  uploadedVia?: UploadSource
   licence?: 'none' | 'valid' | 'expiring' | 'expired'
   usage?: 'used' | 'unused'
   isDeleted?: boolean
@@ -66,6 +67,7 @@ export async function listAssets(trx: Tx, scope: TenantScope, f: ListFilter): Pr
   if (f.from) query = query.where('created_at', '>=', f.from)
   if (f.to) query = query.where('created_at', '<', f.to)
   if (f.uploadedBy) query = query.where('uploaded_by', '=', f.uploadedBy)
+  if (f.uploadedVia) query = query.where('upload_source', '=', f.uploadedVia)
   const soon = sql<Date>`now() + make_interval(days => ${f.expiringDays})`
   if (f.licence === 'none') query = query.where('licence_expires_at', 'is', null)
   if (f.licence === 'expired') query = query.where('licence_expires_at', '<=', sql<Date>`now()`)

@@ -59,7 +59,8 @@ export function assetView(row: AssetRow, usage: { count: number; live: number } 
     },
     usage, warnings,
     originalUrl: `/api/v1/assets/${row.id}/original`,
-    uploadedBy: row.uploaded_by, createdAt: iso(row.created_at)!, updatedAt: iso(row.updated_at)!, deletedAt: iso(row.deleted_at),
+    // uploadedBy is null for a citizen's picture (uploadedVia 'citizen'): no account stands behind it.
+    uploadedBy: row.uploaded_by, uploadedVia: row.upload_source, createdAt: iso(row.created_at)!, updatedAt: iso(row.updated_at)!, deletedAt: iso(row.deleted_at),
   }
 }
 export type AssetView = ReturnType<typeof assetView>

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
 import { inScope, systemScope } from '../../db/scope.js'
+import { verifyAuditChain } from '../../kernel/audit.js'
 import { tenantIds } from '../../../test/factories/tenancy.js'
 import { randomPhone, submission, ticketIdOf } from '../../../test/factories/tickets.js'
 import { buildTestApp, signIn, type Client, type TestApp } from '../../../test/harness.js'
@@ -48,6 +50,46 @@ describe('ticket attachments', () => {
     expect(png.statusCode, png.body).toBe(201)
     const webp = await uploadPublic(await sharp({ create: { width: 40, height: 30, channels: 3, background: '#246' } }).webp().toBuffer(), { filename: 'a.webp', contentType: 'image/webp' })
     expect(webp.json().contentType).toBe('image/webp')
+  })
+
+  it('keeps a citizen\'s picture with no user account behind it, audited as the public', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/v1/public/district-a/tickets/uploads', remoteAddress: '203.0.113.7',
+      ...multipart({ file: await pngPicture(36, 26), filename: 'street.png', contentType: 'image/png' }),
+    })
+    expect(res.statusCode, res.body).toBe(201)
+    const id = res.json().id as string
+    const stored = await inScope(t.db, systemScope, async (trx) => ({
+      asset: await trx.selectFrom('assets').select(['tenant_id', 'uploaded_by', 'upload_source']).where('id', '=', id).executeTakeFirstOrThrow(),
+      uploaders: await trx.selectFrom('users').select('username').where(sql<boolean>`username like 'citizen-uploads-%'`).execute(),
+      audit: await trx.selectFrom('audit_log').select(['actor_id', 'actor_name', 'tenant_id', 'ip', 'request_id'])
+        .where('action', '=', 'asset.upload').where('target_id', '=', id).execute(),
+    }))
+    expect(stored.asset).toEqual({ tenant_id: ids['district-a'], uploaded_by: null, upload_source: 'citizen' })
+    expect(stored.uploaders).toEqual([])
+    expect(stored.audit).toEqual([{ actor_id: null, actor_name: '留言人', tenant_id: ids['district-a'], ip: '203.0.113.7', request_id: expect.any(String) }])
+    expect((await verifyAuditChain(t.db)).ok).toBe(true)
+
+    // The center's user list holds people only.
+    const admin = await signIn(t.app, 'admin')
+    const listed = await admin.get(`/api/v1/users?tenantId=${ids['district-a']}&limit=200`)
+    expect(listed.statusCode, listed.body).toBe(200)
+    const usernames = (listed.json().items as Array<{ username: string }>).map((u) => u.username)
+    expect(usernames).toContain('district-a.dispatcher')
+    expect(usernames.filter((name) => name.startsWith('citizen-uploads-'))).toEqual([])
+
+    // The media library says where it came from, and its uploader filters tell the two apart.
+    const editor = await signIn(t.app, 'district-a.editor')
+    const view = (await editor.get(`/api/v1/assets/${id}`)).json()
+    expect(view).toMatchObject({ uploadedBy: null, uploadedVia: 'citizen' })
+    const citizens = (await editor.get('/api/v1/assets?uploadedVia=citizen&limit=200')).json().items as Array<{ id: string; uploadedBy: string | null; uploadedVia: string }>
+    expect(citizens.map((a) => a.id)).toContain(id)
+    expect(citizens.every((a) => a.uploadedBy === null && a.uploadedVia === 'citizen')).toBe(true)
+    const staff = (await editor.get('/api/v1/assets?uploadedVia=staff&limit=200')).json().items as Array<{ id: string }>
+    expect(staff.map((a) => a.id)).not.toContain(id)
+    const me = (await editor.get('/api/v1/me')).json()
+    const mine = (await editor.get(`/api/v1/assets?uploadedBy=${me.user.id}&limit=200`)).json().items as Array<{ id: string }>
+    expect(mine.map((a) => a.id)).not.toContain(id)
   })
 
   it('refuses what is not an accepted picture, too large, or for an unknown center, and keeps nothing', async () => {
@@ -190,8 +232,9 @@ describe('ticket attachments', () => {
       .where('type', '=', UPLOAD_EXPIRED_EVENT).where('delivered_at', 'is', null).returning(['id', 'next_attempt_at']).execute())
     expect(expiries.length).toBeGreaterThanOrEqual(2)
     await runWorker(t.db)
-    const rows = await inScope(t.db, systemScope, (trx) => trx.selectFrom('assets').select(['id', 'deleted_at']).where('id', 'in', [lonely, used]).execute())
-    expect(rows.find((r) => r.id === lonely)!.deleted_at).not.toBeNull()
+    const rows = await inScope(t.db, systemScope, (trx) => trx.selectFrom('assets').select(['id', 'deleted_at', 'deleted_by']).where('id', 'in', [lonely, used]).execute())
+    // Deleted by the system: no user is named as the deleter.
+    expect(rows.find((r) => r.id === lonely)).toMatchObject({ deleted_at: expect.any(Date), deleted_by: null })
     expect(rows.find((r) => r.id === used)!.deleted_at).toBeNull()
   })
 

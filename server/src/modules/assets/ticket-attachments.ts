@@ -22,7 +22,7 @@ import { createIntakeService } from '../tickets/tickets.intake.js'
 import { formLimits } from '../tickets/tickets.model.js'
 import { createTicketQueries } from '../tickets/tickets.queries.js'
 import { assetRuntime } from './assets.runtime.js'
-import { createAssetsService, type Acting } from './assets.service.js'
+import { createAssetsService, type Acting, type Uploading } from './assets.service.js'
 import * as store from './assets.store.js'
 import { renditionUrl, type Rendition } from './assets.views.js'
 import { receive, type Received } from './ingest.js'
@@ -38,6 +38,8 @@ import { originalKey } from './storage/storage.js'
  * - Only JPEG, PNG and WebP, told by their bytes (HEIC needs an HEVC decoder sharp does not ship;
  *   phones convert to JPEG when the form's `accept` leaves HEIC out). The media library's full
  *   inspection (pixel bombs, polyglots, truncation) runs on every upload as usual.
+ * - A citizen's picture names no user: assets.upload_source 'citizen', uploaded_by null
+ *   (0011_public_uploads.sql); its audit entry names the public (留言人) with the request's IP and id.
  * - The original (with its EXIF, GPS included) is for handlers only (`/api/v1/assets/{id}/original`);
  *   the public sees the library's renditions, which never carry metadata.
  * - An upload is claimed once: the claim locks the asset row and records the ticket in its
@@ -123,29 +125,6 @@ export async function centerWideScope(db: Database, centerId: string): Promise<T
   return tenantScope(centerId, units.map((u) => u.id))
 }
 
-// ---- the citizens' uploader ------------------------------------------------------------------------
-
-const uploaders = new Map<string, string>()
-
-/**
- * The account a center's citizen uploads are recorded under (assets.uploaded_by names a user):
- * disabled, with no password that can ever match and no membership, so it cannot sign in.
- */
-async function citizenUploader(db: Database, center: CenterRow): Promise<string> {
-  const known = uploaders.get(center.id)
-  if (known) return known
-  const username = `citizen-uploads-${center.id.replaceAll('-', '')}`
-  const id = await inScope(db, tenantScope(center.id), async (trx) => {
-    await trx.insertInto('users').values({
-      username, display_name: '市民留言附件', home_tenant_id: center.id, password_hash: '!no-login', is_disabled: true,
-    }).onConflict((oc) => oc.expression(sql`lower(username)`).doNothing()).execute()
-    const row = await trx.selectFrom('users').select('id').where(sql`lower(username)`, '=', username).executeTakeFirstOrThrow()
-    return row.id
-  })
-  uploaders.set(center.id, id)
-  return id
-}
-
 // ---- receiving ------------------------------------------------------------------------------------
 
 interface Picture { received: Received; filename: string; declaredType: string }
@@ -208,7 +187,7 @@ export function createTicketUploads({ db, config }: Pick<AppDeps, 'db' | 'config
   const rt = assetRuntime(db, config)
   const assets = createAssetsService(rt)
 
-  async function store1(acting: Acting, picture: Picture, marker: UploadMarker): Promise<TicketUpload> {
+  async function store1(acting: Uploading, picture: Picture, marker: UploadMarker): Promise<TicketUpload> {
     const view = await assets.ingest(acting, { ...picture, meta: { title: '留言附件', source: marker.by === 'public' ? '市民留言' : '留言答复' } })
     const expiresAt = marker.by === 'public' ? new Date(Date.now() + UNCLAIMED_HOURS * 3_600_000) : null
     await inScope(db, acting.tenant.scope, async (trx) => {
@@ -218,16 +197,15 @@ export function createTicketUploads({ db, config }: Pick<AppDeps, 'db' | 'config
     return { id: view.id, contentType: view.mimeType, size: view.size, width: view.width, height: view.height, expiresAt: expiresAt?.toISOString() ?? null }
   }
 
-  /** A citizen's picture for `center`, recorded under the center's uploader account. */
+  /**
+   * A citizen's picture for `center`: no account stands behind it (assets.upload_source 'citizen',
+   * uploaded_by null); the audit names the public, with the request's IP and id, as the submission does.
+   */
   async function citizenPicture(center: CenterRow, picture: Picture, audit: AuditContext): Promise<TicketUpload> {
-    const userId = await citizenUploader(db, center).catch(async (error) => {
-      await fs.promises.rm(picture.received.filePath, { force: true })
-      throw error
-    })
     const tenant: TenantContext = {
       id: center.id, slug: center.slug, name: center.name, kind: 'center', path: center.path, permissions: new Set(), scope: tenantScope(center.id),
     }
-    const acting: Acting = { tenant, userId, audit: { ...audit, tenantId: center.id, actorName: '留言人' } }
+    const acting: Uploading = { tenant, userId: null, audit: { ...audit, actorId: null, tenantId: center.id, actorName: '留言人' } }
     return store1(acting, picture, { by: 'public', centerId: center.id, ticketId: null, claimedBy: null, claimedAt: null })
   }
 
@@ -335,7 +313,8 @@ export const expireUnclaimedUpload: EventHandler = async (event, { db }) => {
     const marker = row ? markerOf(row.metadata) : null
     if (!row || !marker || marker.claimedBy) return
     const now = new Date()
-    await store.updateAsset(trx, scope, assetId, { deleted_at: now, deleted_by: row.uploaded_by })
+    // Deleted by the system, not by a person: deleted_by stays null.
+    await store.updateAsset(trx, scope, assetId, { deleted_at: now, deleted_by: null })
     await appendAudit(trx, {
       tenantId: event.tenantId, actorId: null, actorName: '系统', ip: null, requestId: null,
       action: 'asset.delete', targetType: 'asset', targetId: assetId, details: { reason: 'ticket_upload_unclaimed' },

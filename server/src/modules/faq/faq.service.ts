@@ -7,6 +7,7 @@ import { emitEvent } from '../../kernel/events.js'
 import { decodeCursor, encodeCursor } from '../../kernel/openapi.js'
 import { countTerms, indexTokens, queryTokens } from '../../kernel/text/segment.js'
 import { shanghaiDate } from '../calendar/calendar.js'
+import { isSuggestible } from './faq.relevance.js'
 import * as store from './faq.store.js'
 
 export type { FaqRow } from './faq.store.js'
@@ -150,6 +151,10 @@ export function createFaqService({ db, clock = () => new Date() }: { db: Databas
 
   async function ranked(trx: Tx, scope: TenantScope, { centerId, q, isPublicOnly, limit }: { centerId: string; q: string; isPublicOnly: boolean; limit: number }) {
     const hits = await store.searchEntries(trx, scope, { centerId, terms: queryTokens(q), isPublicOnly, today: shanghaiDate(clock()), limit })
+    return withRows(trx, scope, centerId, hits)
+  }
+
+  async function withRows(trx: Tx, scope: TenantScope, centerId: string, hits: Array<{ id: string; score: number }>) {
     const rows = await store.findEntries(trx, scope, { centerId, ids: hits.map((h) => h.id) })
     return hits.map((h) => ({ row: rows.find((r) => r.id === h.id)!, score: h.score })).filter((h) => h.row)
   }
@@ -180,10 +185,19 @@ export function createFaqService({ db, clock = () => new Date() }: { db: Databas
     }
   }
 
-  /** The public form's suggestions: published entries valid today that match the citizen's words. */
+  /**
+   * The public form's suggestions: published entries valid today that match the citizen's words,
+   * ranked by BM25 and kept only when they share enough of them (faq.relevance.ts). Staff search
+   * keeps plain OR ranking: there a loose match is a lead to follow, not advice to a citizen.
+   */
   async function suggest({ centerId, q, limit = 5 }: { centerId: string; q: string; limit?: number }) {
     const scope = tenantScope(centerId)
-    return inScope(db, scope, (trx) => ranked(trx, scope, { centerId, q, isPublicOnly: true, limit }))
+    const terms = queryTokens(q)
+    return inScope(db, scope, async (trx) => {
+      // A few more candidates than shown, so entries the rule drops leave room for the next ones.
+      const hits = await store.searchEntries(trx, scope, { centerId, terms, isPublicOnly: true, today: shanghaiDate(clock()), limit: Math.min(limit * 4, 40) })
+      return withRows(trx, scope, centerId, hits.filter((h) => isSuggestible({ queryTerms: terms, entryTerms: h.matched })).slice(0, limit))
+    })
   }
 
   return { create, update, remove, get, list, suggest }

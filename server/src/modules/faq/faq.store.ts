@@ -106,17 +106,17 @@ const B = 0.75
  * the sum over its terms of idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)). Document counts
  * and frequencies come from faq_terms at query time; a center's knowledge base is small enough
  * (thousands of entries) for that to take a millisecond or two.
- * @returns entry ids with scores, best first.
+ * @returns entry ids with scores, best first, and the query terms each entry holds with their tf.
  */
 export async function searchEntries(trx: Tx, scope: TenantScope, { centerId, terms, isPublicOnly, today, limit }: {
   centerId: string; terms: string[]; isPublicOnly: boolean; today: string; limit: number
-}): Promise<Array<{ id: string; score: number }>> {
+}): Promise<Array<{ id: string; score: number; matched: Map<string, number> }>> {
   requireTenantScope(scope)
   if (terms.length === 0) return []
   const visible = isPublicOnly
     ? sql`and e.is_published and (e.valid_from is null or e.valid_from <= ${today}::date) and (e.valid_to is null or e.valid_to >= ${today}::date)`
     : sql``
-  const result = await sql<{ id: string; score: number }>`
+  const result = await sql<{ id: string; score: number; matched: Record<string, number> }>`
     with stats as (
       select count(*)::float8 as n, coalesce(avg(e.doc_len), 1)::float8 as avgdl
       from faq_entries e where e.tenant_id = ${centerId} and e.deleted_at is null ${visible}
@@ -128,10 +128,14 @@ export async function searchEntries(trx: Tx, scope: TenantScope, { centerId, ter
       select term, count(*)::float8 as df from hits group by term
     )
     select h.entry_id as id,
-      sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * ${sql.raw(String(K1 + 1))} / (h.tf + ${sql.raw(String(K1))} * (1 - ${sql.raw(String(B))} + ${sql.raw(String(B))} * h.doc_len / greatest(s.avgdl, 1))))::float8 as score
+      sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * ${sql.raw(String(K1 + 1))} / (h.tf + ${sql.raw(String(K1))} * (1 - ${sql.raw(String(B))} + ${sql.raw(String(B))} * h.doc_len / greatest(s.avgdl, 1))))::float8 as score,
+      json_object_agg(h.term, h.tf) as matched
     from hits h join df on df.term = h.term cross join stats s
     group by h.entry_id
     order by score desc, h.entry_id
     limit ${limit}`.execute(trx)
-  return result.rows.map((r) => ({ id: r.id, score: Number(r.score) }))
+  return result.rows.map((r) => ({
+    id: r.id, score: Number(r.score),
+    matched: new Map(Object.entries(r.matched).map(([term, tf]) => [term, Number(tf)])),
+  }))
 }

@@ -40,6 +40,24 @@ describe('knowledge base (咨询问答库)', () => {
     expect((await suggest(t, 'district-a', '请问怎么办？')).json().items).toEqual([])
   })
 
+  it('leaves out entries that share only a generic word with the title, and keeps the true ones first', async () => {
+    const questions = async (q: string) => (await suggest(t, 'district-a', q)).json().items.map((i: { question: string }) => i.question)
+    const manhole = '路灯不亮、井盖丢失在哪里反映？'
+    const socialCard = '社会保障卡丢失了怎么补办？'
+    // 丢失 alone used to bring up the 社保卡 entry for a missing manhole cover.
+    expect(await questions('井盖丢失了')).toEqual([manhole])
+    expect(await questions('我家门口井盖丢失了很危险')).toEqual([manhole])
+    expect(await questions('井盖被偷')).toEqual([manhole])
+    expect(await questions('手机丢了')).toEqual([])
+    expect(await questions('钱包丢失了')).toEqual([])
+    expect((await questions('社保卡丢了怎么办'))[0]).toBe(socialCard)
+    expect((await questions('晚上工地施工太吵睡不着'))[0]).toBe('小区附近夜间施工噪音太大向谁反映？')
+    expect((await questions('异地看病能报销吗'))[0]).toBe('在外地看病需要先办医保备案吗？')
+    // Staff search stays a plain OR search: the generic word still finds both entries.
+    const staff = (await dispatcher.get(`/api/v1/faq?q=${encodeURIComponent('井盖丢失了')}`)).json().items.map((i: { question: string }) => i.question)
+    expect(staff).toEqual([manhole, socialCard])
+  })
+
   it('shows the public only published entries inside their validity dates; staff see all of them', async () => {
     const expired = await dispatcher.post('/api/v1/faq', {
       question: '老年人乘车优惠卡怎么办理？', answer: '持身份证到公交集团营业厅办理。', validFrom: '2020-01-01', validTo: '2021-12-31', ownerDepartmentId: ids['district-a-gov'],

@@ -6,11 +6,21 @@ import {
 } from './catalogue.schema.js'
 import { createCatalogueService, type ServiceAttribute } from './tickets.catalogue.js'
 import { actingOf } from './tickets.http.js'
+import { defaultSettings, type TicketSettings } from './tickets.model.js'
 import { ruleView, serviceView, templateView } from './tickets.views.js'
 
 const tags = ['tickets-catalogue']
 
-/** A center's service catalogue, routing rules, reply templates and settings (clocks, 先审后发). */
+// The console shows each setting's default beside it, so it reads them here instead of keeping a copy.
+const settingsView = (settings: TicketSettings) => ({ ...settings, defaults: defaultSettings })
+
+/**
+ * A center's service catalogue, routing rules, reply templates and settings (clocks, 先审后发).
+ * Everyone who works on messages (ticket.read) reads the catalogue, templates and settings:
+ * departments reply with the templates and answer within the clocks. Routing rules stay with the
+ * dispatchers, as their row policy does (ticket_routing_rules_scope: the center only). Only
+ * dispatchers (ticket.dispatch) change any of it.
+ */
 export async function catalogueRoutes(app: FastifyInstance, { db }: AppDeps): Promise<void> {
   const catalogue = createCatalogueService({ db })
   const serviceInput = (body: ServiceInput) => ({ ...body, attributes: body.attributes as ServiceAttribute[] | undefined })
@@ -71,10 +81,10 @@ export async function catalogueRoutes(app: FastifyInstance, { db }: AppDeps): Pr
   app.get('/tickets/settings', {
     schema: { tags, summary: '留言办理设置（时限、先审后发、防刷）', response: { 200: SettingsView, ...problemResponses(401, 403) } },
     config: { access: 'ticket.read' },
-  }, async (request) => catalogue.getSettings(actingOf(request)))
+  }, async (request) => settingsView(await catalogue.getSettings(actingOf(request))))
 
   app.put<{ Body: SettingsInput }>('/tickets/settings', {
     schema: { tags, summary: '修改留言办理设置（只影响此后的留言）', body: SettingsInput, response: { 200: SettingsView, ...problemResponses(400, 401, 403) } },
     config: { access: 'ticket.dispatch' },
-  }, async (request) => catalogue.saveSettings(actingOf(request), request.body as never))
+  }, async (request) => settingsView(await catalogue.saveSettings(actingOf(request), request.body as never)))
 }

@@ -65,10 +65,16 @@ const Clock = Type.Object({ signFor: Days, firstResponse: Days, final: Days }, {
 const ClockPatch = Type.Partial(Clock)
 const kinds = ['urgent', 'consultation', 'help', 'complaint', 'suggestion', 'report', 'praise'] as const
 
-export const SettingsView = Type.Object({
+const settingsFields = {
   isReplyReviewRequired: Type.Boolean(), reopenLimit: Type.Integer(), clocks: Type.Object(Object.fromEntries(kinds.map((k) => [k, Clock]))),
   reminderLeadHours: Type.Integer(), escalationDelayWorkingDays: Type.Integer(), autoCloseWorkingDays: Type.Integer(), duplicateWindowMinutes: Type.Integer(),
   similarWindowDays: Type.Integer(), phoneDailyLimit: Type.Integer(), isPhoneVerificationRequired: Type.Boolean(), consentText: Type.String(), consentVersion: Type.String(),
+}
+
+/** The center's effective settings, plus the platform defaults a key falls back to when the center has not set it. */
+export const SettingsView = Type.Object({
+  ...settingsFields,
+  defaults: Type.Object(settingsFields, { description: '平台默认值（中心未设置的项取此值）' }),
 })
 
 export const SettingsInput = Type.Object({

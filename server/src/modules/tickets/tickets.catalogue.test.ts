@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditEntries, tenantIds } from '../../../test/factories/tenancy.js'
 import { submit, ticketIdOf } from '../../../test/factories/tickets.js'
 import { buildTestApp, signIn, type Client, type TestApp } from '../../../test/harness.js'
+import { defaultSettings } from './tickets.model.js'
 
 describe('a center\'s catalogue, routing rules, templates and settings', () => {
   let t: TestApp
@@ -78,5 +79,54 @@ describe('a center\'s catalogue, routing rules, templates and settings', () => {
     const bad = await dispatcher.put('/api/v1/tickets/settings', { clocks: { complaint: { final: 99 } } })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors[0].field).toBe('clocks.complaint.final')
+  })
+
+  it('lets a department handler read the catalogue, templates and settings, and change none of them', async () => {
+    const handler = await signIn(t.app, 'district-b.handler')
+    const services = await handler.get('/api/v1/tickets/services')
+    expect(services.statusCode).toBe(200)
+    expect(services.json().items.map((s: { code: string }) => s.code)).toContain('road')
+    const templates = await handler.get('/api/v1/tickets/reply-templates')
+    expect(templates.statusCode).toBe(200)
+    expect(templates.json().items.length).toBeGreaterThan(0)
+    const settings = await handler.get('/api/v1/tickets/settings')
+    expect(settings.statusCode).toBe(200)
+    expect(settings.json().defaults).toEqual(defaultSettings)
+
+    // Routing rules are the dispatchers' own: a department neither reads nor writes them.
+    const rules = await handler.get('/api/v1/tickets/routing-rules')
+    expect(rules.statusCode).toBe(403)
+    expect(rules.json().permission).toBe('ticket.dispatch')
+    const service = services.json().items[0]
+    const rule = (await dispatcher.get('/api/v1/tickets/routing-rules')).json().items[0]
+    const template = templates.json().items[0]
+    const refused = [
+      await handler.post('/api/v1/tickets/services', { code: 'mine', name: '部门自建' }),
+      await handler.put(`/api/v1/tickets/services/${service.id}`, { code: service.code, name: '改名' }),
+      await handler.post('/api/v1/tickets/routing-rules', { serviceId: service.id, departmentId: ids['district-b-gov'] }),
+      await handler.put(`/api/v1/tickets/routing-rules/${rule.id}`, { serviceId: rule.service.id, departmentId: rule.department.id, priority: 99 }),
+      await handler.delete(`/api/v1/tickets/routing-rules/${rule.id}`),
+      await handler.post('/api/v1/tickets/reply-templates', { name: '部门模板', body: '您好' }),
+      await handler.put(`/api/v1/tickets/reply-templates/${template.id}`, { name: template.name, body: '改写' }),
+      await handler.put('/api/v1/tickets/settings', { reopenLimit: 3 }),
+    ]
+    for (const res of refused) {
+      expect(res.statusCode).toBe(403)
+      expect(res.headers['content-type']).toContain('application/problem+json')
+      expect(res.json()).toMatchObject({ status: 403, permission: 'ticket.dispatch' })
+    }
+    expect((await handler.get('/api/v1/tickets/services')).json().items.find((s: { id: string }) => s.id === service.id).name).toBe(service.name)
+    expect((await handler.get('/api/v1/tickets/reply-templates')).json().items.find((x: { id: string }) => x.id === template.id).body).toBe(template.body)
+    expect((await handler.get('/api/v1/tickets/settings')).json().reopenLimit).toBe(settings.json().reopenLimit)
+  })
+
+  it('returns the platform defaults beside the center\'s own settings, after a change too', async () => {
+    const saved = await dispatcher.put('/api/v1/tickets/settings', { clocks: { praise: { final: 8 } } })
+    expect(saved.statusCode).toBe(200)
+    expect(saved.json().clocks.praise.final).toBe(8)
+    expect(saved.json().defaults.clocks.praise.final).toBe(defaultSettings.clocks.praise.final)
+    const read = (await dispatcher.get('/api/v1/tickets/settings')).json()
+    expect(read.clocks.praise.final).toBe(8)
+    expect(read.defaults).toEqual(defaultSettings)
   })
 })

@@ -147,6 +147,12 @@ export function createKpiService({ db, clock = () => new Date() }: { db: Databas
     const bucket: KpiReport['bucket'] = dayNumber(period.to) - dayNumber(period.from) > 62 ? 'month' : 'day'
     const scope = acting.tenant.scope
 
+    // The center's own tickets, or for a department the ones it leads; a department's tickets belong
+    // to a center above it, so its path bounds the tenant and the (tenant, lead department, created)
+    // index answers both the department filter and a department's own view.
+    const tenantIds = view.kind === 'center' ? centerIds : acting.tenant.path.filter((id) => id !== acting.tenant.id)
+    const span = dayNumber(lastDay) - dayNumber(period.from)
+
     return inScope(db, scope, async (trx) => {
       const base = sql`
         base as (
@@ -155,33 +161,42 @@ export function createKpiService({ db, clock = () => new Date() }: { db: Databas
           from tickets t
           where t.created_at >= ${period.start} and t.created_at < ${period.end}
             and t.state not in ('rejected', 'merged')
-            and ${view.kind === 'center' ? sql`t.tenant_id = any(${sql.val(centerIds)}::uuid[])` : sql`true`}
+            and t.tenant_id = any(${sql.val(tenantIds)}::uuid[])
             and ${departmentId ? sql`t.lead_department_id = ${departmentId}::uuid` : sql`true`}
-        ),
+        )`
+      // Working-day ordinals, one row per day. An integer series, not a date one: the planner then
+      // knows it has span + 1 rows (a date series is guessed at 1,000, which turned the joins below
+      // into sorts of every ticket and pushed the estimated cost into JIT compilation).
+      const days = sql`
         days as (
-          select d::date as day,
-                 sum(case when coalesce(c.is_workday, extract(isodow from d) < 6) then 1 else 0 end) over (order by d) as ord
-          from generate_series(${period.from}::date, ${lastDay}::date, interval '1 day') d
-          left join calendar_days c on c.day = d::date
-        ),
+          select d.day, sum(case when coalesce(c.is_workday, extract(isodow from d.day) < 6) then 1 else 0 end) over (order by d.day) as ord
+          from (select ${period.from}::date + i as day from generate_series(0, ${span}::int) i) d
+          left join calendar_days c on c.day = d.day
+        )`
+      const isOverdue = sql`((b.replied_at is null and b.final_due_at < ${now} and b.state in ('submitted', 'accepted', 'returned', 'routed', 'signed_for', 'in_progress'))
+                   or b.replied_at > b.final_due_at)`
+
+      // The only view that needs ratings and handling days. The latest rating is the one no later
+      // rating follows: a join the planner may answer with index probes for a month or with one
+      // hash over the center's ratings for a year (a LATERAL … LIMIT 1 allowed only the probes).
+      // A rating belongs to the ticket's center, which lets the tenant condition skip other centers.
+      const figures = await sql<RawFigures>`
+        with ${base}, ${days},
         facts as (
-          select b.*,
+          select b.lead_department_id, b.state, b.first_response_at, b.replied_at,
                  (b.replied_at is not null or b.final_due_at < ${now}) as is_due,
                  (b.replied_at is not null and b.replied_at <= b.final_due_at) as is_on_time,
-                 ((b.replied_at is null and b.final_due_at < ${now} and b.state in ('submitted', 'accepted', 'returned', 'routed', 'signed_for', 'in_progress'))
-                   or b.replied_at > b.final_due_at) as is_overdue,
+                 ${isOverdue} as is_overdue,
                  r.rating,
                  (dr.ord - dc.ord) as handling_days
           from base b
-          left join lateral (
-            select x.rating from ticket_ratings x where x.ticket_id = b.id order by x.created_at desc limit 1
-          ) r on true
+          left join ticket_ratings r on r.ticket_id = b.id and r.tenant_id = any(${sql.val(tenantIds)}::uuid[])
+            and not exists (
+              select 1 from ticket_ratings n
+              where n.ticket_id = r.ticket_id and n.tenant_id = any(${sql.val(tenantIds)}::uuid[]) and (n.created_at, n.id) > (r.created_at, r.id))
           left join days dc on dc.day = b.created_day
           left join days dr on dr.day = (b.replied_at at time zone 'Asia/Shanghai')::date
-        )`
-
-      const figures = await sql<RawFigures>`
-        with ${base}
+        )
         select lead_department_id as department_id, grouping(lead_department_id) = 1 as is_total,
                count(*) as total,
                count(*) filter (where first_response_at is not null) as responded,
@@ -197,27 +212,34 @@ export function createKpiService({ db, clock = () => new Date() }: { db: Databas
         group by grouping sets ((lead_department_id), ())
       `.execute(trx)
 
+      // Counted per day first (at most 366 groups), then per bucket: no sort of every ticket.
       const trend = await sql<{ period: string; received: string | number; replied: string | number }>`
-        with ${base}
-        select to_char(date_trunc(${bucket}, created_day), 'YYYY-MM-DD') as period,
-               count(*) as received, count(*) filter (where replied_at is not null) as replied
-        from facts group by 1 order by 1
+        with ${base},
+        per_day as (
+          select b.created_day, count(*) as received, count(*) filter (where b.replied_at is not null) as replied
+          from base b group by b.created_day
+        )
+        select to_char(date_trunc(${bucket}, created_day), 'YYYY-MM-DD') as period, sum(received) as received, sum(replied) as replied
+        from per_day group by 1 order by 1
       `.execute(trx)
 
+      // The first rows by deadline are picked from the tickets alone; working days only for those.
       const overdue = await sql<{
         id: string; number: string; title: string; kind: TicketKind; state: TicketState; lead_department_id: string | null
         created_at: Date; final_due_at: Date; replied_at: Date | null; overdue_days: string | number
       }>`
-        with ${base}
+        with ${base}, ${days},
+        late as (
+          select b.* from base b where ${isOverdue}
+          order by b.final_due_at, b.id
+          limit ${MAX_OVERDUE_ROWS + 1}
+        )
         select f.id, f.number, f.title, f.kind, f.state, f.lead_department_id, f.created_at, f.final_due_at, f.replied_at,
-               greatest(0, coalesce(dr.ord, dt.ord) - dd.ord) as overdue_days
-        from facts f
+               greatest(0, coalesce(dr.ord, (select dt.ord from days dt where dt.day = ${today}::date)) - dd.ord) as overdue_days
+        from late f
         left join days dd on dd.day = (f.final_due_at at time zone 'Asia/Shanghai')::date
         left join days dr on dr.day = (f.replied_at at time zone 'Asia/Shanghai')::date
-        left join days dt on dt.day = ${today}::date
-        where f.is_overdue
         order by f.final_due_at, f.id
-        limit ${MAX_OVERDUE_ROWS + 1}
       `.execute(trx)
 
       const departmentIds = figures.rows.map((r) => r.department_id).concat(overdue.rows.map((r) => r.lead_department_id)).filter((x): x is string => Boolean(x))

@@ -206,6 +206,7 @@ export const ticketsMessages = {
   'tickets.settings.noServices': '还没有服务类别',
   'tickets.settings.noRules': '还没有分办规则：新留言不会有建议承办部门',
   'tickets.settings.noTemplates': '还没有答复模板',
+  'tickets.settings.readOnly': '仅可查看，修改请联系调度员或管理员',
 
   'tickets.calendar.description': '法定节假日与调休上班日。修改后，所有未办结留言的期限会随即按新日历自动重新计算。',
   'tickets.calendar.holiday': '节假日',
@@ -316,7 +317,6 @@ export const ticketsMessages = {
 
   'tickets.handling.tab': '办理设置',
   'tickets.handling.intro': '本中心留言的办理时限、答复审核、重办和防刷规则。保存后只对此后提交的留言生效；已提交的留言保持提交时的时限。',
-  'tickets.handling.readOnly': '你没有分办权限（ticket.dispatch），只能查看这些设置。',
   'tickets.handling.clocks': '办理时限（工作日）',
   'tickets.handling.clocksHint': '按工作日历计算，期限为当天 23:59:59。0 表示当天办结（当天不是工作日则顺延到下一个工作日）。每项 0–{max} 个工作日。',
   'tickets.handling.kind': '类型',

@@ -6,6 +6,7 @@ import {
   audiences, renditionUrl, useAsset, useAssetActions, useAssetShares, useAssetUsage, useCollectionActions, useCollections, useSimilar,
   type Asset, type Rendition,
 } from '../../api/assets'
+import { useMe } from '../../api/auth'
 import { ApiError } from '../../api/client'
 import { usePermissions } from '../../auth/permissions'
 import { useFeedback } from '../../components/feedback'
@@ -13,7 +14,7 @@ import { QueryError } from '../../components/QueryState'
 import { t, tOr } from '../../i18n'
 import { formatDateTime } from '../../lib/time'
 import { AssetMetaForm } from './AssetMetaForm'
-import { AssetThumb, LicenceTag, formatBytes, formatDuration } from './assetBits'
+import { AssetThumb, LicenceTag, formatBytes, formatDuration, uploaderLabel } from './assetBits'
 import { CropEditor } from './CropEditor'
 
 /** The detail of one asset in a drawer: preview, rights, derivatives, usage, similar, sharing. */
@@ -163,6 +164,7 @@ function Preview({ asset }: { asset: Asset }) {
 }
 
 function Info({ asset, isEditable }: { asset: Asset; isEditable: boolean }) {
+  const me = useMe()
   return (
     <>
       <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered style={{ marginBottom: 16 }}>
@@ -172,6 +174,9 @@ function Info({ asset, isEditable }: { asset: Asset; isEditable: boolean }) {
         {asset.durationMs !== null && <Descriptions.Item label={t('assets.detail.duration')}>{formatDuration(asset.durationMs)}</Descriptions.Item>}
         {asset.metadata.camera && <Descriptions.Item label={t('assets.detail.camera')}>{asset.metadata.camera}</Descriptions.Item>}
         <Descriptions.Item label={t('assets.detail.gps')}>{asset.metadata.hasGps ? t('assets.detail.gpsKept') : t('assets.detail.gpsNone')}</Descriptions.Item>
+        <Descriptions.Item label={t('assets.col.uploader')}>
+          <span data-testid="asset-uploader">{uploaderLabel(asset, me.data?.user.id)}</span>
+        </Descriptions.Item>
         <Descriptions.Item label={t('assets.detail.uploadedAt')}>{formatDateTime(asset.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={t('assets.detail.sha256')}><Typography.Text code copyable={{ text: asset.sha256 }}>{asset.sha256.slice(0, 16)}…</Typography.Text></Descriptions.Item>
       </Descriptions>

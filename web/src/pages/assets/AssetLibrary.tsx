@@ -8,10 +8,11 @@ import { usePermissions } from '../../auth/permissions'
 import { QueryError } from '../../components/QueryState'
 import { t } from '../../i18n'
 import { formatDateTime } from '../../lib/time'
-import { AssetThumb, LicenceTag, formatBytes } from './assetBits'
+import { AssetThumb, LicenceTag, formatBytes, uploaderLabel } from './assetBits'
 import { UploadPanel } from './UploadPanel'
 
 type View = 'grid' | 'list'
+type Uploader = 'any' | 'mine' | 'citizen'
 const VIEW_KEY = 'rongmei.assets.view'
 
 /** The library (or the trash): search, filters, grid or list, cursor pages, uploads on top. */
@@ -24,6 +25,13 @@ export function AssetLibrary({ onOpen, isTrash = false }: { onOpen: (id: string)
   const rows = useMemo(() => assets.data?.pages.flatMap((p) => p.items) ?? [], [assets.data])
   const isFiltered = Object.entries(filters).some(([k, v]) => k !== 'deleted' && v !== undefined)
   const set = <K extends keyof AssetFilters>(key: K, value: AssetFilters[K]) => setFilters((f) => ({ ...f, [key]: value }))
+  const uploader: Uploader = filters.uploadedVia === 'citizen' ? 'citizen' : filters.uploadedBy ? 'mine' : 'any'
+  const setUploader = (next: Uploader) =>
+    setFilters((f) => ({
+      ...f,
+      uploadedBy: next === 'mine' ? me.data?.user.id : undefined,
+      uploadedVia: next === 'citizen' ? 'citizen' : undefined,
+    }))
   const changeView = (next: View) => {
     setView(next)
     localStorage.setItem(VIEW_KEY, next)
@@ -59,12 +67,17 @@ export function AssetLibrary({ onOpen, isTrash = false }: { onOpen: (id: string)
             style={{ width: 110 }}
           />
           <DatePicker.RangePicker aria-label={t('assets.filter.dates')} onChange={(r) => onDates(r as [Dayjs | null, Dayjs | null] | null)} style={{ width: 240, maxWidth: '100%' }} />
-          <Select<'any' | 'mine'>
+          <Select<Uploader>
             aria-label={t('assets.filter.uploader')}
-            value={filters.uploadedBy ? 'mine' : 'any'}
-            onChange={(v) => set('uploadedBy', v === 'mine' ? me.data?.user.id : undefined)}
-            options={[{ value: 'any', label: t('assets.filter.anyUploader') }, { value: 'mine', label: t('assets.filter.mine') }]}
+            value={uploader}
+            onChange={setUploader}
+            options={[
+              { value: 'any', label: t('assets.filter.anyUploader') },
+              { value: 'mine', label: t('assets.filter.mine') },
+              { value: 'citizen', label: t('assets.filter.citizen') },
+            ]}
             style={{ width: 110 }}
+            data-testid="assets-uploader-filter"
           />
           {!isTrash && (
             <>
@@ -115,6 +128,7 @@ export function AssetLibrary({ onOpen, isTrash = false }: { onOpen: (id: string)
                     {a.usage.count > 0 && <> · {t('assets.usedTimes', { count: a.usage.count })}</>}
                   </span>
                   {a.licenceStatus === 'expiring' || a.licenceStatus === 'expired' ? <LicenceTag status={a.licenceStatus} /> : null}
+                  {a.uploadedVia === 'citizen' && <Tag>{t('assets.uploader.citizen')}</Tag>}
                 </button>
               ))}
             </div>
@@ -126,7 +140,7 @@ export function AssetLibrary({ onOpen, isTrash = false }: { onOpen: (id: string)
             loading={assets.isFetching && !assets.isFetchingNextPage}
             pagination={false}
             size="middle"
-            scroll={{ x: 760 }}
+            scroll={{ x: 910 }}
             locale={{ emptyText: <Empty description={empty} /> }}
             onRow={(a) => ({ onClick: () => onOpen(a.id), style: { cursor: 'pointer' }, 'data-testid': 'asset-row' }) as HTMLAttributes<HTMLElement>}
             columns={[
@@ -135,6 +149,7 @@ export function AssetLibrary({ onOpen, isTrash = false }: { onOpen: (id: string)
               { key: 'kind', title: t('assets.col.kind'), width: 80, render: (_, a) => t(`assets.kind.${a.kind}`) },
               { key: 'size', title: t('assets.col.size'), width: 100, render: (_, a) => formatBytes(a.size) },
               { key: 'licence', title: t('assets.col.licence'), width: 110, render: (_, a) => <LicenceTag status={a.licenceStatus} /> },
+              { key: 'uploader', title: t('assets.col.uploader'), width: 150, render: (_, a) => uploaderLabel(a, me.data?.user.id) },
               { key: 'usage', title: t('assets.col.usage'), width: 90, render: (_, a) => (a.usage.count > 0 ? <Tag color="blue">{a.usage.count}</Tag> : t('assets.unused')) },
               isTrash
                 ? { key: 'deletedAt', title: t('assets.col.deletedAt'), width: 170, render: (_, a) => formatDateTime(a.deletedAt) }

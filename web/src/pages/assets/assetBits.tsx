@@ -38,3 +38,12 @@ const licenceColors: Record<LicenceStatus, string> = { none: 'default', valid: '
 export function LicenceTag({ status }: { status: LicenceStatus }) {
   return <Tag color={licenceColors[status]}>{t(`assets.licence.${status}`)}</Tag>
 }
+
+/**
+ * Who put the asset in the library. A citizen's picture on a public message has no account
+ * behind it; the API names only the account (no name), so a colleague's upload reads as staff.
+ */
+export function uploaderLabel(asset: Pick<Asset, 'uploadedBy' | 'uploadedVia'>, myId: string | undefined): string {
+  if (asset.uploadedVia === 'citizen') return t('assets.uploader.citizen')
+  return asset.uploadedBy !== null && asset.uploadedBy === myId ? t('assets.uploader.me') : t('assets.uploader.staff')
+}

@@ -3,7 +3,7 @@ import type { FormInstance, FormRule } from 'antd'
 import { Alert, Button, Col, Divider, Form, Input, InputNumber, Row, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd'
 import { ApiError } from '../../api/client'
 import {
-  clockKinds, defaultTicketSettings, ticketSettingsLimits as limits, useSaveTicketSettings, useTicketSettings,
+  clockKinds, ticketSettingsLimits as limits, useSaveTicketSettings, useTicketSettings,
   type ClockDays, type ClockKind, type TicketSettings, type TicketSettingsInput,
 } from '../../api/tickets'
 import { usePermissions } from '../../auth/permissions'
@@ -80,10 +80,11 @@ export function HandlingSettingsTab() {
   const [savedCount, setSavedCount] = useState(0)
   if (settings.error) return <QueryError error={settings.error} onRetry={() => void settings.refetch()} />
   if (!settings.data) return <Skeleton active paragraph={{ rows: 10 }} />
-  return <HandlingSettingsForm key={savedCount} saved={settings.data} justSaved={savedCount > 0} onSaved={() => setSavedCount((n) => n + 1)} />
+  const { defaults, ...saved } = settings.data
+  return <HandlingSettingsForm key={savedCount} saved={saved} defaults={defaults} justSaved={savedCount > 0} onSaved={() => setSavedCount((n) => n + 1)} />
 }
 
-function HandlingSettingsForm({ saved, justSaved, onSaved }: { saved: TicketSettings; justSaved: boolean; onSaved: () => void }) {
+function HandlingSettingsForm({ saved, defaults, justSaved, onSaved }: { saved: TicketSettings; defaults: TicketSettings; justSaved: boolean; onSaved: () => void }) {
   const [form] = Form.useForm<TicketSettings>()
   const edited = Form.useWatch([], { form, preserve: true }) as Partial<TicketSettings> | undefined
   const save = useSaveTicketSettings()
@@ -92,7 +93,7 @@ function HandlingSettingsForm({ saved, justSaved, onSaved }: { saved: TicketSett
   const canEdit = can('ticket.dispatch')
   const changes = settingsChanges(saved, edited)
   const isDirty = Object.keys(changes).length > 0
-  const d = defaultTicketSettings
+  const d = defaults
   const isVersionStale = changes.consentText !== undefined && (edited?.consentVersion ?? '').trim() === saved.consentVersion
 
   function submit() {
@@ -120,7 +121,7 @@ function HandlingSettingsForm({ saved, justSaved, onSaved }: { saved: TicketSett
     <Form form={form} layout="vertical" initialValues={saved} disabled={!canEdit} onFinish={submit} scrollToFirstError
       onFinishFailed={() => feedback.error(t('tickets.handling.fixErrors'))} className="rm-settings-form" data-testid="handling-settings">
       <Alert type="info" showIcon title={t('tickets.handling.intro')} style={{ marginBottom: 16 }} />
-      {!canEdit && <Alert type="warning" showIcon title={t('tickets.handling.readOnly')} style={{ marginBottom: 16 }} />}
+      {!canEdit && <Alert type="warning" showIcon title={t('tickets.settings.readOnly')} style={{ marginBottom: 16 }} data-testid="settings-read-only" />}
       {justSaved && !isDirty && <Alert type="success" showIcon closable title={t('tickets.handling.saved')} style={{ marginBottom: 16 }} data-testid="settings-saved" />}
 
       <Typography.Title level={5}>{t('tickets.handling.clocks')}</Typography.Title>
@@ -188,7 +189,7 @@ function HandlingSettingsForm({ saved, justSaved, onSaved }: { saved: TicketSett
           <Space wrap>
             <Button type="primary" htmlType="submit" loading={save.isPending} disabled={!isDirty} data-testid="settings-save">{t('tickets.handling.save')}</Button>
             <Button onClick={() => form.resetFields()} disabled={!isDirty || save.isPending}>{t('tickets.handling.undo')}</Button>
-            <Button onClick={() => form.setFieldsValue(structuredClone(defaultTicketSettings))} disabled={save.isPending}>{t('tickets.handling.fillDefaults')}</Button>
+            <Button onClick={() => form.setFieldsValue(structuredClone(defaults))} disabled={save.isPending}>{t('tickets.handling.fillDefaults')}</Button>
             {isDirty && <Typography.Text type="warning">{t('tickets.handling.unsaved')}</Typography.Text>}
           </Space>
         </div>

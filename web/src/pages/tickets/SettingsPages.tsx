@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import type { ButtonProps } from 'antd'
-import { Button, Card, DatePicker, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd'
+import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd'
 import { PlusOutlined } from '@ant-design/icons'
 import { useSearchParams } from 'react-router-dom'
 import dayjs from 'dayjs'
@@ -29,18 +29,31 @@ function showFieldErrors(form: ReturnType<typeof Form.useForm>[0], err: unknown)
   return fields.length > 0
 }
 
-/** An edit dialog over an antd form: create when `initial` has no id. */
-function EditModal<V extends object>({ title, open, initial, onClose, onSave, isPending, children }: {
+/**
+ * An edit dialog over an antd form: create when `initial` has no id. Read-only, it shows the same
+ * fields disabled and no save button (people who may only look still read a whole template).
+ */
+function EditModal<V extends object>({ title, open, initial, onClose, onSave, isPending, isReadOnly = false, children }: {
   title: string; open: boolean; initial: Partial<V>; onClose: () => void; onSave: (values: V, form: ReturnType<typeof Form.useForm>[0]) => void; isPending: boolean
-  children: React.ReactNode
+  isReadOnly?: boolean; children: React.ReactNode
 }) {
   const [form] = Form.useForm()
   return (
     <Modal open={open} title={title} onCancel={onClose} destroyOnHidden okText={t('common.save')} okButtonProps={{ loading: isPending, 'data-testid': 'edit-ok' } as ButtonProps}
+      footer={isReadOnly ? null : undefined}
       onOk={() => void form.validateFields().then((v) => onSave(v as V, form))}>
-      <Form form={form} layout="vertical" initialValues={initial} preserve={false}>{children}</Form>
+      <Form form={form} layout="vertical" initialValues={initial} preserve={false} disabled={isReadOnly}>{children}</Form>
     </Modal>
   )
+}
+
+/** Catalogue, rules and templates change only with ticket.dispatch; everyone else reads them. */
+function useCanEditCatalogue(): boolean {
+  return usePermissions().can('ticket.dispatch')
+}
+
+function ReadOnlyNotice() {
+  return <Alert type="info" showIcon title={t('tickets.settings.readOnly')} style={{ marginBottom: 16 }} data-testid="settings-read-only" />
 }
 
 const required = [{ required: true, whitespace: true, message: t('tickets.action.required') }]
@@ -51,10 +64,13 @@ function ServicesTab() {
   const list = services.useList()
   const save = services.useSave()
   const feedback = useFeedback()
+  const canEdit = useCanEditCatalogue()
   const [editing, setEditing] = useState<Partial<ServiceView> | null>(null)
   return (
     <>
-      <div className="rm-toolbar"><Button icon={<PlusOutlined />} type="primary" onClick={() => setEditing({ isActive: true, sortOrder: 0, defaultKind: 'complaint' })}>{t('tickets.settings.newService')}</Button></div>
+      {canEdit
+        ? <div className="rm-toolbar"><Button icon={<PlusOutlined />} type="primary" onClick={() => setEditing({ isActive: true, sortOrder: 0, defaultKind: 'complaint' })}>{t('tickets.settings.newService')}</Button></div>
+        : <ReadOnlyNotice />}
       {list.error ? <QueryError error={list.error} /> : (
         <Table<ServiceView> rowKey="id" size="small" loading={list.isPending} dataSource={list.data} pagination={false} scroll={{ x: 'max-content' }}
           locale={{ emptyText: <Empty description={t('tickets.settings.noServices')} /> }}
@@ -64,10 +80,11 @@ function ServicesTab() {
             { title: t('tickets.settings.group'), dataIndex: 'group', responsive: ['md'] },
             { title: t('tickets.settings.defaultKind'), key: 'kind', render: (_, s) => kindName(s.defaultKind) },
             { title: t('tickets.state'), key: 'active', render: (_, s) => (s.isActive ? <Tag color="green">{t('tickets.settings.active')}</Tag> : <Tag>{t('tickets.settings.inactive')}</Tag>) },
-            { title: t('common.actions'), key: 'a', render: (_, s) => <Button size="small" onClick={() => setEditing(s)}>{t('common.edit')}</Button> },
+            { title: t('common.actions'), key: 'a', render: (_, s) => <Button size="small" onClick={() => setEditing(s)}>{canEdit ? t('common.edit') : t('common.view')}</Button> },
           ]} />
       )}
-      <EditModal<ServiceView> open={Boolean(editing)} title={editing?.id ? t('common.edit') : t('tickets.settings.newService')} initial={editing ?? {}} isPending={save.isPending}
+      <EditModal<ServiceView> open={Boolean(editing)} title={!canEdit ? t('common.view') : editing?.id ? t('common.edit') : t('tickets.settings.newService')} initial={editing ?? {}} isPending={save.isPending}
+        isReadOnly={!canEdit}
         onClose={() => setEditing(null)}
         onSave={(v, form) => save.mutate({ id: editing?.id ?? null, input: { code: v.code, name: v.name, group: v.group ?? '', keywords: v.keywords ?? '', description: v.description ?? '', notice: v.notice ?? '', defaultKind: v.defaultKind, sortOrder: v.sortOrder ?? 0, isActive: v.isActive } }, {
           onSuccess: () => { feedback.success(t('common.saved')); setEditing(null) },
@@ -145,10 +162,13 @@ function TemplatesTab() {
   const list = replyTemplates.useList()
   const save = replyTemplates.useSave()
   const feedback = useFeedback()
+  const canEdit = useCanEditCatalogue()
   const [editing, setEditing] = useState<Partial<TemplateView> | null>(null)
   return (
     <>
-      <div className="rm-toolbar"><Button icon={<PlusOutlined />} type="primary" onClick={() => setEditing({ isActive: true })}>{t('tickets.settings.newTemplate')}</Button></div>
+      {canEdit
+        ? <div className="rm-toolbar"><Button icon={<PlusOutlined />} type="primary" onClick={() => setEditing({ isActive: true })}>{t('tickets.settings.newTemplate')}</Button></div>
+        : <ReadOnlyNotice />}
       {list.error ? <QueryError error={list.error} /> : (
         <Table<TemplateView> rowKey="id" size="small" loading={list.isPending} dataSource={list.data} pagination={false} scroll={{ x: 'max-content' }}
           locale={{ emptyText: <Empty description={t('tickets.settings.noTemplates')} /> }}
@@ -156,10 +176,11 @@ function TemplatesTab() {
             { title: t('tickets.settings.name'), dataIndex: 'name' },
             { title: t('tickets.settings.body'), key: 'b', render: (_, x) => <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 480 }}>{x.body}</Typography.Paragraph> },
             { title: t('tickets.state'), key: 'active', render: (_, x) => (x.isActive ? <Tag color="green">{t('tickets.settings.active')}</Tag> : <Tag>{t('tickets.settings.inactive')}</Tag>) },
-            { title: t('common.actions'), key: 'a', render: (_, x) => <Button size="small" onClick={() => setEditing(x)}>{t('common.edit')}</Button> },
+            { title: t('common.actions'), key: 'a', render: (_, x) => <Button size="small" onClick={() => setEditing(x)}>{canEdit ? t('common.edit') : t('common.view')}</Button> },
           ]} />
       )}
-      <EditModal<TemplateView> open={Boolean(editing)} title={editing?.id ? t('common.edit') : t('tickets.settings.newTemplate')} initial={editing ?? {}} isPending={save.isPending}
+      <EditModal<TemplateView> open={Boolean(editing)} title={!canEdit ? t('common.view') : editing?.id ? t('common.edit') : t('tickets.settings.newTemplate')} initial={editing ?? {}} isPending={save.isPending}
+        isReadOnly={!canEdit}
         onClose={() => setEditing(null)}
         onSave={(v, form) => save.mutate({ id: editing?.id ?? null, input: { name: v.name, body: v.body, isActive: v.isActive } }, {
           onSuccess: () => { feedback.success(t('common.saved')); setEditing(null) },
@@ -173,23 +194,28 @@ function TemplatesTab() {
   )
 }
 
-const catalogueTabs = ['rules', 'services', 'templates', 'handling'] as const
-
-/** 留言设置: the catalogue, routing rules, reply templates and handling settings of the center. */
+/**
+ * 留言设置: the catalogue, routing rules, reply templates and handling settings of the center.
+ * Departments and leaders (ticket.read) see them read-only; the routing rules are the dispatchers'
+ * alone (the API keeps them from everyone else), so their tab is left out for others.
+ */
 export function TicketCataloguePage() {
+  const canEdit = useCanEditCatalogue()
+  const tabs = [
+    ...(canEdit ? [{ key: 'rules', label: t('tickets.settings.rules'), children: <RulesTab /> }] : []),
+    { key: 'services', label: t('tickets.settings.services'), children: <ServicesTab /> },
+    { key: 'templates', label: t('tickets.settings.templates'), children: <TemplatesTab /> },
+    { key: 'handling', label: t('tickets.handling.tab'), children: <HandlingSettingsTab /> },
+  ]
   // The open tab lives in the address (?tab=handling), so a link or a reload lands on it.
   const [params, setParams] = useSearchParams()
-  const tab = catalogueTabs.find((k) => k === params.get('tab')) ?? 'rules'
+  const first = tabs[0].key
+  const tab = tabs.find((x) => x.key === params.get('tab'))?.key ?? first
   return (
     <>
       <PageHeader title={t('nav.ticketCatalogue')} description={t('tickets.settings.description')} />
       <Card>
-        <Tabs activeKey={tab} onChange={(key) => setParams(key === 'rules' ? {} : { tab: key }, { replace: true })} items={[
-          { key: 'rules', label: t('tickets.settings.rules'), children: <RulesTab /> },
-          { key: 'services', label: t('tickets.settings.services'), children: <ServicesTab /> },
-          { key: 'templates', label: t('tickets.settings.templates'), children: <TemplatesTab /> },
-          { key: 'handling', label: t('tickets.handling.tab'), children: <HandlingSettingsTab /> },
-        ]} />
+        <Tabs activeKey={tab} onChange={(key) => setParams(key === first ? {} : { tab: key }, { replace: true })} items={tabs} />
       </Card>
     </>
   )
