@@ -11,7 +11,8 @@ const phone = { width: 390, height: 844 }
 
 /**
  * 发布中心 in a real browser: a story signed off through the API (reporter → 初审 → 复审 → 终审)
- * is published by the operator to the website and rss accounts from the publish dialog; the
+ * is checked in the publish dialog (a Weibo account with a wrong safe domain blocks 发布 with the
+ * problem named) and published by the operator to the website and rss accounts; the
  * status board shows it live with its URL and the public page answers; the operator withdraws it
  * with a reason; the board says withdrawn and the public URL answers 410. The accounts register
  * (connection test), the tenant board and the calendar are visited and photographed.
@@ -147,7 +148,10 @@ describe('publishing console', () => {
     await page.context().close()
   }, 90_000)
 
-  it('lets the operator publish to the website and rss from the story, and the board shows it live with the URL', async () => {
+  it('checks before sending: a channel problem blocks the dialog; then the operator publishes to the website and rss, and the board shows it live with the URL', async () => {
+    // A Weibo account whose safe domain is not this site's: no platform is called before 发布.
+    const operator = await apiAs('district-a.operator')
+    await operator.post('/api/v1/accounts', { channel: 'weibo', name: '东湖发布微博', settings: { safeDomain: 'news.example.cn' }, credentials: { accessToken: 'e2e-token' } })
     const page = await openAs('district-a.operator')
     await page.goto(`${server.baseUrl}/console/stories/${storyId}`)
     await page.getByTestId('story-publish').click()
@@ -158,8 +162,27 @@ describe('publishing console', () => {
     await page.getByTestId('publish-submit').click()
     await page.getByTestId('publish-error').filter({ hasText: '请至少选择一个账号' }).waitFor()
 
+    // The check before sending: a Weibo account whose safe domain is not this site's is an error
+    // the dialog names, with what to do, and 发布 stays blocked while it is chosen.
+    const weiboCheck = dialog.locator('[data-testid="publish-check"][data-channel="weibo"]')
+    await dialog.locator('[data-testid="publish-account"][data-channel="weibo"]').click()
+    await dialog.locator('[data-testid="publish-check"][data-channel="weibo"][data-state="error"]').waitFor()
+    await weiboCheck.locator('[data-testid="publish-problem"][data-severity="error"][data-code="WEIBO_LINK_OUTSIDE_SAFE_DOMAIN"]', { hasText: '安全域名' }).waitFor()
+    await weiboCheck.getByTestId('publish-preview-text').filter({ hasText: `【${title}】` }).waitFor()
+    await page.getByTestId('publish-check-blocked').filter({ hasText: '暂不能发布' }).waitFor()
+    expect(await page.getByTestId('publish-submit').isDisabled()).toBe(true)
+    await page.screenshot({ path: path.join(shotsDir, 'publishing-dialog-blocked-1366.png') })
+
+    // Without Weibo the check passes for both site accounts, and the publish goes through.
+    await dialog.locator('[data-testid="publish-account"][data-channel="weibo"]').click()
     await dialog.locator('[data-testid="publish-account"][data-channel="website"]').click()
     await dialog.locator('[data-testid="publish-account"][data-channel="rss"]').click()
+    await dialog.locator('[data-testid="publish-checks"][data-current="true"]').waitFor()
+    await expect.poll(() => dialog.locator('[data-testid="publish-check"][data-state="ok"]').count()).toBe(2)
+    expect(await weiboCheck.count()).toBe(0)
+    expect(await page.getByTestId('publish-check-blocked').count()).toBe(0)
+    await dialog.locator('[data-testid="publish-check"][data-channel="website"] [data-testid="publish-preview-title"]', { hasText: title }).waitFor()
+    expect(await page.getByTestId('publish-submit').isDisabled()).toBe(false)
     await page.screenshot({ path: path.join(shotsDir, 'publishing-dialog-1366.png') })
     await page.getByTestId('publish-submit').click()
 
@@ -201,6 +224,13 @@ describe('publishing console', () => {
     await page.locator('[data-testid="board-story-link"]', { hasText: title }).first().waitFor()
     const scheduledRow = page.locator('[data-testid="publication-row"]', { hasText: scheduledTitle })
     await expect.poll(() => scheduledRow.getByTestId('publication-status').textContent()).toBe('定时待发')
+    // The channel filter is applied by the server: only rss rows remain.
+    await page.getByTestId('board-channel').click()
+    await page.locator('.ant-select-item-option', { hasText: 'RSS/订阅源' }).click()
+    await expect.poll(async () => {
+      const channels = await page.locator('[data-testid="publication-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-channel')))
+      return channels.length > 0 && channels.every((c) => c === 'rss')
+    }).toBe(true)
     await page.getByTestId('board-status').click()
     await page.locator('.ant-select-item-option', { hasText: '发送失败' }).click()
     await page.getByText('没有符合条件的发布').waitFor()

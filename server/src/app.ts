@@ -18,6 +18,7 @@ import { createSecretBox, loadSecretKey, type SecretBox } from './kernel/secrets
 import { createAuthService, type AuthService } from './modules/identity/auth.service.js'
 import { authRoutes } from './modules/identity/auth.routes.js'
 import { moduleRoutes, siteRoutes } from './modules/index.js'
+import { createSiteFastPath } from './modules/site/site.fastpath.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 
@@ -51,6 +52,7 @@ function requestIdFrom(header: unknown): string {
 
 /** Builds the Fastify app: kernel plugins, then every module's routes under /api/v1. */
 export async function buildApp({ config, db }: { config: Config; db: Database }): Promise<FastifyInstance> {
+  const fastPath = createSiteFastPath({ genReqId: (req) => requestIdFrom(req.headers['x-request-id']) })
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
     bodyLimit: config.bodyLimitBytes,
@@ -59,6 +61,8 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
     pluginTimeout: 60_000,
     trustProxy: config.trustProxy,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    // Cached public site pages are answered in front of the pipeline below (site.fastpath.ts).
+    serverFactory: fastPath.serverFactory,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   })
   const secretBox = createSecretBox(loadSecretKey(config))
@@ -99,6 +103,7 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
   await app.register(httpKernel, { db, auth })
   // Before the API routes: its request-duration hook must see every route.
   await app.register(healthRoutes, { config, db })
+  fastPath.attach(app)
 
   await app.register(async (api) => {
     await api.register(authRoutes, { auth, cookieSecure: config.cookieSecure, loginRateLimitPerMinute: config.loginRateLimitPerMinute })

@@ -36,6 +36,11 @@ const ConfigSchema = Type.Object({
   s3AccessKey: Type.Optional(Type.String({ minLength: 1 })),
   s3SecretKey: Type.Optional(Type.String({ minLength: 1 })),
   s3Region: Type.String({ minLength: 1 }),
+  /**
+   * The public site's absolute address (scheme, host, optional path; no trailing slash): links
+   * sent to WeChat and Weibo and in feeds are built on it, so it must be what readers can open.
+   */
+  publicUrl: Type.String({ minLength: 1 }),
   /** Key that signs short-lived links to private files; derived from the secret key if unset. */
   publicUrlSecret: Type.Optional(Type.String({ minLength: 16 })),
   /** Largest single upload of any kind (per-tenant limits per kind are lower or equal). */
@@ -61,6 +66,21 @@ function int(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)
   return Number.isInteger(n) ? n : Number.NaN
+}
+
+/**
+ * RONGMEI_PUBLIC_URL as the base every outside link is built on, or null when it is not an
+ * absolute http(s) URL that a path can be appended to (no query or fragment).
+ */
+export function normalizePublicUrl(value: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return null
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) return null
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
 
 /** Builds the configuration from `env`, throwing a message that names each bad variable. */
@@ -91,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     s3AccessKey: env.RONGMEI_S3_ACCESS_KEY || undefined,
     s3SecretKey: env.RONGMEI_S3_SECRET_KEY || undefined,
     s3Region: env.RONGMEI_S3_REGION || 'us-east-1',
+    publicUrl: env.RONGMEI_PUBLIC_URL || `http://localhost:${overrides.port ?? int(env.PORT, 3000)}`,
     publicUrlSecret: env.RONGMEI_PUBLIC_URL_SECRET || undefined,
     assetMaxBytes: int(env.RONGMEI_ASSET_MAX_BYTES, 4 * 1024 * 1024 * 1024),
     assetMaxPixels: int(env.RONGMEI_ASSET_MAX_PIXELS, 100_000_000),
@@ -105,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     for (const [key, name] of [['s3Endpoint', 'RONGMEI_S3_ENDPOINT'], ['s3Bucket', 'RONGMEI_S3_BUCKET'], ['s3AccessKey', 'RONGMEI_S3_ACCESS_KEY'], ['s3SecretKey', 'RONGMEI_S3_SECRET_KEY']] as const) {
       if (!config[key]) errors.push({ instancePath: `/${key}`, message: `${name} is required when RONGMEI_STORAGE=s3` } as (typeof errors)[number])
     }
+  }
+  const publicUrl = typeof config.publicUrl === 'string' ? normalizePublicUrl(config.publicUrl) : null
+  if (publicUrl === null) {
+    errors.push({ instancePath: '/publicUrl', message: `RONGMEI_PUBLIC_URL must be an absolute http:// or https:// URL without query or fragment, such as https://news.example.gov.cn (got ${JSON.stringify(config.publicUrl)})` } as (typeof errors)[number])
+  } else {
+    config.publicUrl = publicUrl
   }
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.instancePath || '/'}: ${e.message}`)

@@ -86,12 +86,49 @@ export interface PublishInput {
   correctionNote?: string
 }
 
+export type ProblemSeverity = 'error' | 'warning'
+
+/** One thing a channel would refuse (`error`) or send differently (`warning`), in words saying what to do. */
+export interface CheckProblem {
+  severity: ProblemSeverity
+  code: string
+  field: string
+  message: string
+}
+
+/** What the channel will receive, cut as the adapter cuts it, with lengths in the channel's own counting. */
+export interface ChannelPreview {
+  title: string
+  titleLength: number
+  titleLimit: number
+  summary: string
+  /** The exact post of a text channel (Weibo); null for article channels. */
+  text: string | null
+  textLength: number
+  textLimit: number | null
+  coverUrl: string | null
+  link: string
+}
+
+export interface AccountCheck {
+  accountId: string
+  accountName: string
+  channel: ChannelKind
+  problems: CheckProblem[]
+  preview: ChannelPreview
+}
+
+export interface PublishPreview {
+  items: AccountCheck[]
+  canPublish: boolean
+}
+
 export interface Publication {
   id: string
   storyId: string
   storyTitle?: string
   accountId: string
-  accountName?: string
+  accountName: string
   channel: ChannelKind
   status: PublicationStatus
   versionNumber: number
@@ -190,11 +227,36 @@ export const usePublish = (storyId: string) => useStoryAction<PublishInput>(stor
 export const useCorrect = (storyId: string) => useStoryAction<{ note?: string }>(storyId, 'corrections')
 export const useWithdraw = (storyId: string) => useStoryAction<{ reason: string }>(storyId, 'withdraw')
 
+/**
+ * The check before sending (发布前检查) of one publish request: each account's problems and a
+ * preview. Read-only on the server, so it is a query keyed by the request and re-asked as the
+ * editor changes accounts or overrides.
+ */
+export function usePublishPreview(storyId: string, input: PublishInput | null) {
+  return useQuery({
+    queryKey: [...publicationsKey, 'preview', storyId, input],
+    queryFn: () => api<PublishPreview>(`/stories/${storyId}/publications/preview`, { method: 'POST', body: input }),
+    enabled: input !== null,
+    placeholderData: (previous) => previous,
+    retry: false,
+    staleTime: 10_000,
+  })
+}
+
+/** Filters of the tenant board; `from`/`to` are dates (YYYY-MM-DD) of creation, whole Asia/Shanghai days. */
+export interface BoardFilters {
+  status?: PublicationStatus
+  channel?: ChannelKind
+  accountId?: string
+  from?: string
+  to?: string
+}
+
 /** The tenant-wide board, newest change first; polls while the first page has anything in flight. */
-export function usePublicationBoard(status: PublicationStatus | undefined) {
+export function usePublicationBoard(filters: BoardFilters) {
   return useInfiniteQuery({
-    queryKey: [...publicationsKey, 'board', status ?? 'all'],
-    queryFn: ({ pageParam }) => api<Page<Publication>>('/publications', { query: { status, cursor: pageParam, limit: 50 } }),
+    queryKey: [...publicationsKey, 'board', filters],
+    queryFn: ({ pageParam }) => api<Page<Publication>>('/publications', { query: { ...filters, cursor: pageParam, limit: 50 } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: (query) => (query.state.data?.pages[0]?.items.some(isInFlight) ? POLL_MS * 2 : false),

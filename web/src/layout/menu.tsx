@@ -37,7 +37,7 @@ export const routeAccess = {
   '/tickets/review': ['ticket.reply.review'],
   '/tickets/supervision': ['ticket.dispatch'],
   '/tickets/kpis': ['ticket.read'],
-  '/tickets/catalogue': ['ticket.dispatch'],
+  '/tickets/catalogue': ['ticket.read'],
   '/tickets/calendar': ['calendar.manage', 'ticket.dispatch'],
   '/tickets/faq': ['faq.manage', 'ticket.read'],
   '/tickets/open311': ['ticket.dispatch'],

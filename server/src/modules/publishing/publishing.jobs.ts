@@ -30,6 +30,8 @@ import * as store from './publishing.store.js'
 export interface RunnerDeps {
   db: Database
   secretBox: SecretBox
+  /** The public site's absolute address (config.publicUrl): the links a story carries to outside platforms. */
+  publicUrl: string
   channels: Record<BuiltChannel, Channel>
   fetchImpl?: typeof fetch
   /** How long a claimed job is a worker's before another may take it (covers the slowest call). */
@@ -74,9 +76,10 @@ export async function applyOutcome(trx: Tx, scope: TenantScope, { row, outcome, 
   const isNotice = remote.pendingNotice === true
   const now = new Date()
   if (isNotice) {
-    // A correction notice went live: the original stays where it was; the notice is recorded.
+    // A correction notice went live: the original stays where it was; the notice is recorded apart,
+    // so the original's article id (what a withdrawal removes) is not replaced by the notice's.
     const corrections = [...row.corrections, { versionNumber: row.version_number, mode: 'notice', at: now.toISOString(), url: outcome.url }]
-    await store.updatePublication(trx, scope, row.id, { status: 'live', liveVersionNumber: row.version_number, corrections, remote: { ...remote, ...outcome.remote, pendingNotice: false, noticeRemote: outcome.remote }, error: null })
+    await store.updatePublication(trx, scope, row.id, { status: 'live', liveVersionNumber: row.version_number, corrections, remote: { ...remote, pendingNotice: false, noticeRemote: outcome.remote }, error: null })
   } else {
     await store.updatePublication(trx, scope, row.id, { status: 'live', url: outcome.url, remote: { ...remote, ...outcome.remote }, liveVersionNumber: row.version_number, liveAt: row.live_at ?? now, error: null })
   }
@@ -138,6 +141,18 @@ async function sendJob(deps: RunnerDeps, job: store.JobRow): Promise<string | nu
 
   let story: ChannelStory | null = null
 
+  // Where a send keeps its finished steps: a publish on the publication's remote (those ids are the
+  // publication's); a correction notice apart, under `noticeProgress` keyed by its job, so the
+  // original's ids stay in place and an older notice's steps are never resumed.
+  const progressOf = (row: store.PublicationRow): Record<string, unknown> | undefined => {
+    const remote = row.remote as Record<string, unknown>
+    if (job.action === 'publish') return remote
+    const notice = remote.noticeProgress as Record<string, unknown> | undefined
+    return job.action === 'update' && notice?.key === job.idempotency_key ? { ...notice, key: undefined } : undefined
+  }
+  const progressChange = (row: store.PublicationRow, progress: Record<string, unknown>): Record<string, unknown> =>
+    job.action === 'update' ? { noticeProgress: { ...progressOf(row), ...progress, key: job.idempotency_key } } : progress
+
   const prepare = async (trx: Tx): Promise<Prepared | null> => {
     const row = await store.findPublication(trx, scope, job.publication_id, { isForUpdate: true })
     const stop = async (state: 'done' | 'cancelled', why: string) => { await store.finishJob(trx, scope, job.id, { state, error: why }); return null }
@@ -165,6 +180,12 @@ async function sendJob(deps: RunnerDeps, job: store.JobRow): Promise<string | nu
       ctx: {
         account: channelAccount(deps.secretBox, account), idempotencyKey: job.idempotency_key, tokens: tokenStore(db, deps.secretBox, scope, account.id),
         fetch: deps.fetchImpl ?? fetch, now, resume: job.action === 'publish' ? row.remote as Record<string, unknown> : undefined,
+        checkpoint: async (progress) => {
+          // Its own transaction: the platform call that follows must find it committed.
+          const change = progressChange(row, progress)
+          await inScope(db, scope, (tx) => store.mergePublicationRemote(tx, scope, row.id, change))
+          if (change.noticeProgress) row.remote = { ...(row.remote as Record<string, unknown>), noticeProgress: change.noticeProgress }
+        },
       },
     }
   }
@@ -174,7 +195,7 @@ async function sendJob(deps: RunnerDeps, job: store.JobRow): Promise<string | nu
     await store.finishJob(trx, scope, job.id, { state: 'failed', error: error.message.slice(0, 1000) })
     const problem = { code: error.code, message: error.message, hint: error.hint }
     if (error.needsReauth) await store.updateAccount(trx, scope, row.account_id, { status: 'needs_reauth' })
-    const remote = error.remote ? { ...(row.remote as Record<string, unknown>), ...error.remote } : undefined
+    const remote = error.remote ? { ...(row.remote as Record<string, unknown>), ...progressChange(row, error.remote) } : undefined
     if (job.action === 'withdraw') {
       await store.updatePublication(trx, scope, row.id, { withdrawalOutcome: 'not_possible', error: problem })
       await audit(trx, scope, row, 'publication.withdraw_failed', 'failure', { code: error.code, message: error.message })
@@ -191,7 +212,7 @@ async function sendJob(deps: RunnerDeps, job: store.JobRow): Promise<string | nu
     if (error.isRetryable && job.attempts < maxAttempts) {
       const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(job.attempts))
       await store.finishJob(trx, scope, job.id, { state: 'pending', error: error.message.slice(0, 1000), runAt: new Date(now.getTime() + delay) })
-      const remote = error.remote ? { ...(row.remote as Record<string, unknown>), ...error.remote } : undefined
+      const remote = error.remote ? { ...(row.remote as Record<string, unknown>), ...progressChange(row, error.remote) } : undefined
       if (job.action === 'publish') await store.updatePublication(trx, scope, row.id, { status: 'queued', remote, error: { code: error.code, message: error.message, hint: `${error.hint}（第 ${job.attempts} 次尝试失败，稍后自动重试）` } })
       else if (job.action === 'update') await store.updatePublication(trx, scope, row.id, { status: 'live', remote })
       await audit(trx, scope, row, 'publication.attempt_failed', 'failure', { action: job.action, code: error.code, message: error.message, attempts: job.attempts, retryInMs: delay })
@@ -244,7 +265,7 @@ async function sendJob(deps: RunnerDeps, job: store.JobRow): Promise<string | nu
       case 'publish': return [await channel.publish(ctx, story!), {}]
       case 'update':
         if (channel.capabilities.canUpdate && channel.update) return [await channel.update(ctx, story!, remote), {}]
-        return [await channel.publish({ ...ctx, resume: undefined }, correctionNotice(story!, payload.note ?? '')), { isNotice: true }]
+        return [await channel.publish({ ...ctx, resume: progressOf(row) }, correctionNotice(story!, payload.note ?? '')), { isNotice: true }]
       case 'withdraw':
         if (!channel.capabilities.canWithdraw || !channel.withdraw) {
           throw new ChannelError({ code: 'WITHDRAW_UNSUPPORTED', message: '该渠道不支持通过接口撤回', hint: '请登录该平台手动删除' })
@@ -262,7 +283,7 @@ async function sendJob(deps: RunnerDeps, job: store.JobRow): Promise<string | nu
   const head = await inScope(db, scope, (trx) => store.findPublication(trx, scope, job.publication_id))
   if (head && (job.action === 'publish' || job.action === 'update')) {
     try {
-      story = await channelStory(db, scope, { publication: head, versionNumber: job.version_number, correction })
+      story = await channelStory(db, scope, { publication: head, versionNumber: job.version_number, correction, publicUrl: deps.publicUrl })
     } catch (error) {
       await inScope(db, scope, async (trx) => {
         const row = await store.findPublication(trx, scope, job.publication_id, { isForUpdate: true })
@@ -283,7 +304,7 @@ async function sendJob(deps: RunnerDeps, job: store.JobRow): Promise<string | nu
       await inScope(db, scope, async (trx) => {
         const prepared = await prepare(trx)
         if (!prepared) return
-        const [result, extra] = await send({ ...prepared, ctx: { ...prepared.ctx, trx } })
+        const [result, extra] = await send({ ...prepared, ctx: { ...prepared.ctx, trx, checkpoint: undefined } })
         await record(trx, prepared.row, result, extra)
       })
     } catch (error) {

@@ -3,10 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.js'
 import { problemResponses } from '../../kernel/openapi.js'
 import { accountView, createAccountsService, type PublishingActing } from './publishing.accounts.js'
-import { channelsFor, registerSecretBox } from './publishing.runtime.js'
+import { channelsFor, registerRuntime } from './publishing.runtime.js'
 import {
   AccountCreate, AccountList, AccountListQuery, AccountUpdate, AccountView, BoardPage, BoardQuery, ChannelSetInput, ChannelSetList, ChannelSetView,
-  CorrectionInput, IdParams, PublicationList, PublishInput, ScheduleQuery, TestResult, WithdrawInput, type PublicationView,
+  CorrectionInput, IdParams, PublicationList, PublishInput, PublishPreview, ScheduleQuery, TestResult, WithdrawInput, type PublicationView,
 } from './publishing.schema.js'
 import { createPublishingService } from './publishing.service.js'
 import type { PublicationRow } from './publishing.store.js'
@@ -14,12 +14,12 @@ import type { PublicationRow } from './publishing.store.js'
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 
 /** A publication as the status board shows it: `url` when live, the platform's words when failed. */
-export function publicationView(row: PublicationRow & { story_title?: string; account_name?: string }): PublicationView {
+export function publicationView(row: PublicationRow & { story_title?: string; account_name: string }): PublicationView {
   const hasWithdrawal = row.withdrawal_reason !== null || row.withdrawn_at !== null
   return {
     id: row.id, storyId: row.story_id, accountId: row.account_id, channel: row.channel, status: row.status,
     ...(row.story_title !== undefined ? { storyTitle: row.story_title } : {}),
-    ...(row.account_name !== undefined ? { accountName: row.account_name } : {}),
+    accountName: row.account_name,
     versionNumber: row.version_number, liveVersionNumber: row.live_version_number,
     url: row.status === 'withdrawn' ? null : row.url,
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '', hint: row.error_hint ?? '' } : null,
@@ -41,11 +41,11 @@ const tags = ['publishing']
  * sets, publishing a signed-off story to accounts, the per-story status, correction, withdrawal,
  * the tenant-wide board and the schedule, and WeChat's publish callback.
  */
-export async function publishingRoutes(app: FastifyInstance, { db, secretBox }: AppDeps): Promise<void> {
-  registerSecretBox(db, secretBox)
+export async function publishingRoutes(app: FastifyInstance, { db, secretBox, config }: AppDeps): Promise<void> {
+  registerRuntime(db, { secretBox, publicUrl: config.publicUrl })
   const channels = channelsFor(db)
   const accounts = createAccountsService({ db, secretBox, channels })
-  const publishing = createPublishingService({ db, secretBox, channels })
+  const publishing = createPublishingService({ db, secretBox, channels, publicUrl: config.publicUrl })
   const view = (row: Parameters<typeof accountView>[0]) => accountView(row, channels)
 
   app.get<{ Querystring: AccountListQuery }>('/accounts', {
@@ -113,6 +113,14 @@ export async function publishingRoutes(app: FastifyInstance, { db, secretBox }: 
     config: { access: 'publication.manage' },
   }, async (request, reply) => reply.status(202).send({ items: (await publishing.publish(actingOf(request), request.params.id, request.body)).map(publicationView) }))
 
+  app.post<{ Params: IdParams; Body: PublishInput }>('/stories/:id/publications/preview', {
+    schema: {
+      tags, summary: '发布前检查：按账号列出问题（error 会阻止发布）和渠道将收到的内容；不发送、不写入', params: IdParams, body: PublishInput,
+      response: { 200: PublishPreview, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    },
+    config: { access: 'publication.manage' },
+  }, async (request) => publishing.preview(actingOf(request), request.params.id, request.body))
+
   app.get<{ Params: IdParams }>('/stories/:id/publications', {
     schema: { tags, summary: '稿件的发布状态', params: IdParams, response: { 200: PublicationList, ...problemResponses(401, 403, 404) } },
     config: { access: 'publication.read' },
@@ -129,15 +137,9 @@ export async function publishingRoutes(app: FastifyInstance, { db, secretBox }: 
   }, async (request, reply) => reply.status(202).send({ items: (await publishing.withdraw(actingOf(request), request.params.id, request.body)).map(publicationView) }))
 
   app.get<{ Querystring: BoardQuery }>('/publications', {
-    schema: { tags, summary: '发布状态看板（全机构，按更新时间倒序）；给出 from/to 时为发布排期', querystring: BoardQuery, response: { 200: BoardPage, ...problemResponses(400, 401, 403) } },
+    schema: { tags, summary: '发布状态看板（全机构，按更新时间倒序）；可按状态、渠道、账号和创建时间（from/to）筛选', querystring: BoardQuery, response: { 200: BoardPage, ...problemResponses(400, 401, 403) } },
     config: { access: 'publication.read' },
   }, async (request) => {
-    const { from, to } = request.query
-    if (from !== undefined || to !== undefined) {
-      // With a range this is the schedule calendar (the same listing as /publications/schedule).
-      const rows = await publishing.schedule(actingOf(request), { from: from ?? '', to: to ?? '' })
-      return { items: rows.filter((r) => !request.query.status || r.status === request.query.status).map(publicationView), nextCursor: null }
-    }
     const page = await publishing.board(actingOf(request), request.query)
     return { items: page.items.map(publicationView), nextCursor: page.nextCursor }
   })

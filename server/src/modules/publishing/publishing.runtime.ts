@@ -17,20 +17,31 @@ export function channelsFor(db: Database): Record<BuiltChannel, Channel> {
   return createChannels(createSitePublisher({ db }))
 }
 
-const boxes = new WeakMap<Database, SecretBox>()
-
-/** The secret box a worker uses: from the same configuration (RONGMEI_SECRET_KEY or data dir) as the server. */
-export function registerSecretBox(db: Database, box: SecretBox): void {
-  boxes.set(db, box)
+/** What the queue takes from the configuration: the key of stored secrets and the public site's address. */
+interface RuntimeSettings {
+  secretBox: SecretBox
+  publicUrl: string
 }
 
-function secretBoxFor(db: Database): SecretBox {
-  let box = boxes.get(db)
-  if (!box) {
-    box = createSecretBox(loadSecretKey(loadConfig()))
-    boxes.set(db, box)
+const registered = new WeakMap<Database, RuntimeSettings>()
+
+/**
+ * The settings a worker of `rongmei serve` uses, from the app's own configuration (so a test app
+ * built with overrides and its in-process worker agree).
+ */
+export function registerRuntime(db: Database, settings: RuntimeSettings): void {
+  registered.set(db, settings)
+}
+
+// `rongmei worker` builds no app: it reads the same environment the servers read.
+function settingsFor(db: Database): RuntimeSettings {
+  let settings = registered.get(db)
+  if (!settings) {
+    const config = loadConfig()
+    settings = { secretBox: createSecretBox(loadSecretKey(config)), publicUrl: config.publicUrl }
+    registered.set(db, settings)
   }
-  return box
+  return settings
 }
 
 /** The publishing queue as a periodic job of `rongmei serve` / `rongmei worker`. */
@@ -43,7 +54,7 @@ export const publishingJobs: Array<(context: EventContext) => PeriodicJob> = [
       name: 'publishing.queue', intervalMs: Number(process.env.RONGMEI_PUBLISH_INTERVAL_MS || 1000),
       async run() {
         // Keep going while full batches come back, so a burst does not wait a tick per ten jobs.
-        while ((await runDueJobs({ db, secretBox: secretBoxFor(db), channels, leaseMs }, { limit: 10 })) === 10) { /* next batch */ }
+        while ((await runDueJobs({ db, ...settingsFor(db), channels, leaseMs }, { limit: 10 })) === 10) { /* next batch */ }
       },
     }
   },

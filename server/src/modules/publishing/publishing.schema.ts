@@ -99,7 +99,7 @@ export const PublicationView = Type.Object({
   storyId: Uuid,
   storyTitle: Type.Optional(Type.String()),
   accountId: Uuid,
-  accountName: Type.Optional(Type.String()),
+  accountName: Type.String({ description: '账号名称（账号删除后仍保留原名）' }),
   channel: ChannelKind,
   status: PublicationStatus,
   versionNumber: Type.Integer({ description: '正在发送或已上线的签发版本' }),
@@ -119,13 +119,54 @@ export const PublicationView = Type.Object({
 export type PublicationView = Static<typeof PublicationView>
 
 export const PublicationList = Type.Object({ items: Type.Array(PublicationView) })
+/** An ISO date (a whole Asia/Shanghai day) or date-time (without an offset: Asia/Shanghai). */
+const IsoInstant = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$',
+  description: 'ISO 8601 日期或日期时间；只给日期表示北京时间的整天，不带时区的时间按北京时间',
+})
+
 export const BoardQuery = Type.Object({
   status: Type.Optional(PublicationStatus),
-  from: Type.Optional(Type.String({ format: 'date-time', description: '与 to 一起给出时返回排期（日历）：from ≤ 排期时间 < to' })),
-  to: Type.Optional(Type.String({ format: 'date-time' })),
+  channel: Type.Optional(ChannelKind),
+  accountId: Type.Optional(Uuid),
+  from: Type.Optional(Type.String({ ...IsoInstant, description: '按发布的创建（提交）时间筛选：from ≤ 创建时间；只给日期时从北京时间当天 0 点起' })),
+  to: Type.Optional(Type.String({ ...IsoInstant, description: '创建时间 < to；只给日期时包含北京时间当天整天' })),
   ...PageQuery,
 })
 export type BoardQuery = Static<typeof BoardQuery>
 export const BoardPage = Type.Object({ items: Type.Array(PublicationView), nextCursor: Nullable(Type.String()) })
 export const ScheduleQuery = Type.Object({ from: DateTime, to: DateTime })
 export type ScheduleQuery = Static<typeof ScheduleQuery>
+
+const CheckProblem = Type.Object({
+  severity: Type.Union([Type.Literal('error'), Type.Literal('warning')], { description: 'error 不能发布 / warning 可以发布，但渠道会另行处理（如截断）' }),
+  code: Type.String({ description: '稳定的问题代码，如 WEIBO_TEXT_TOO_LONG' }),
+  field: Type.String(),
+  message: Type.String({ description: '中文说明：哪里不对、怎么处理' }),
+})
+
+const ChannelPreview = Type.Object({
+  title: Type.String({ description: '渠道上显示的标题' }),
+  titleLength: Type.Integer(),
+  titleLimit: Type.Integer(),
+  summary: Type.String({ description: '渠道收到的摘要（已按渠道截断）' }),
+  text: Nullable(Type.String({ description: '文字类渠道（微博）发出的完整正文' })),
+  textLength: Type.Integer({ description: '按渠道自己的算法计数（微博：半角算半个字，链接按短链计）' }),
+  textLimit: Nullable(Type.Integer()),
+  coverUrl: Nullable(Type.String({ description: '渠道收到的封面图（本站地址）' })),
+  link: Type.String({ description: '稿件在本站的地址' }),
+})
+
+export const AccountCheck = Type.Object({
+  accountId: Uuid,
+  accountName: Type.String(),
+  channel: ChannelKind,
+  problems: Type.Array(CheckProblem),
+  preview: ChannelPreview,
+})
+export type AccountCheck = Static<typeof AccountCheck>
+
+export const PublishPreview = Type.Object({
+  items: Type.Array(AccountCheck),
+  canPublish: Type.Boolean({ description: '没有任何 error 时为 true' }),
+})

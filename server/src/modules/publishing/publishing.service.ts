@@ -1,18 +1,19 @@
 import type { Database } from '../../db/database.js'
 import { inScope, systemScope, tenantScope, type TenantScope, type Tx } from '../../db/scope.js'
-import type { PublicationStatus } from '../../db/schema.js'
 import { appendAudit, withContext } from '../../kernel/audit.js'
 import { AppError, type FieldError } from '../../kernel/errors.js'
 import { emitEvent } from '../../kernel/events.js'
 import { decodeCursor, encodeCursor } from '../../kernel/openapi.js'
 import type { SecretBox } from '../../kernel/secrets.js'
+import { parseInstant } from '../audit/audit.service.js'
 import { getForReview } from '../stories/stories.service.js'
-import type { Channel } from './channels/channel.js'
+import { articlePreview, type Channel } from './channels/channel.js'
 import { builtChannels, type BuiltChannel } from './channels/index.js'
 import { isWechatSignatureValid, parsePublishJobFinish } from './channels/wechat.js'
 import { channelAccount, isBuilt, openCredentials, type PublishingActing } from './publishing.accounts.js'
 import { applyOutcome, syncCoverUse } from './publishing.jobs.js'
 import { channelStory, type Overrides } from './publishing.story.js'
+import type { AccountCheck, BoardQuery } from './publishing.schema.js'
 import * as store from './publishing.store.js'
 
 export interface PublishInput {
@@ -53,20 +54,44 @@ export async function enqueueCorrections(trx: Tx, scope: TenantScope, { storyId,
   return touched
 }
 
+/** Overrides for one account: its own, else those given for its channel kind. */
+function overridesFor(input: PublishInput, account: Pick<store.AccountRow, 'id' | 'channel'>): Overrides {
+  return input.overrides?.[account.id] ?? input.overrides?.[account.channel] ?? {}
+}
+
+/** A code for a problem an adapter did not name: `WECHAT_OA_COVER` for wechat_oa's `cover`. */
+export function problemCode(channel: string, field: string): string {
+  return `${channel}_${field}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_')
+}
+
+const hasErrors = (check: AccountCheck) => check.problems.some((p) => p.severity === 'error')
+
+/** Only a signed-off version goes out; an edit after sign-off sent the story back into review. */
+function refuseUnsigned(story: { state: string }): void {
+  if (story.state !== 'signed_off') {
+    throw new AppError('PUBLICATION_NOT_SIGNED_OFF', story.state === 'in_review' ? '稿件修改后需要重新审核签发才能发布' : '稿件尚未终审签发，不能发布', { extra: { state: story.state } })
+  }
+}
+
+/** A version withdrawn from an account cannot go out there again by accident. */
+function refuseWithdrawnVersion(existing: readonly store.PublicationRow[], accounts: readonly store.AccountRow[], versionNumber: number): void {
+  for (const account of accounts) {
+    const current = existing.find((p) => p.account_id === account.id)
+    if (current?.status === 'withdrawn' && current.version_number >= versionNumber) {
+      throw new AppError('PUBLICATION_WITHDRAWN', `${account.name}：这一版已撤稿，需修改并重新签发后才能再次发布`)
+    }
+  }
+}
+
 /**
  * Publications (发布): send a signed-off story to accounts, correct it, withdraw it, and the
  * lists of the status board and the schedule. Every change is one transaction with its audit;
  * the sending itself is done by durable jobs (publishing.jobs.ts), never inside a request.
  */
-export function createPublishingService({ db, secretBox, channels }: { db: Database; secretBox: SecretBox; channels: Record<BuiltChannel, Channel> }) {
-  async function publish(acting: PublishingActing, storyId: string, input: PublishInput) {
-    const scope = acting.tenant.scope
-    const scheduleAt = input.scheduleAt ? new Date(input.scheduleAt) : null
-    if (scheduleAt && Number.isNaN(scheduleAt.getTime())) throw new AppError('VALIDATION_FAILED', 'scheduleAt: is not a date', { errors: [{ field: 'scheduleAt', message: 'is not a date' }] })
-    const now = new Date()
-    const runAt = scheduleAt && scheduleAt > now ? scheduleAt : now
-
-    const accounts = await inScope(db, scope, async (trx) => {
+export function createPublishingService({ db, secretBox, channels, publicUrl }: { db: Database; secretBox: SecretBox; channels: Record<BuiltChannel, Channel>; publicUrl: string }) {
+  /** The accounts a request names (directly or by a saved set), each active and on a built channel. */
+  async function chosenAccounts(scope: TenantScope, input: PublishInput): Promise<store.AccountRow[]> {
+    return inScope(db, scope, async (trx) => {
       let ids = [...new Set(input.accounts ?? [])]
       if (input.channelSetId) {
         const set = await store.findChannelSet(trx, scope, input.channelSetId)
@@ -86,22 +111,67 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
       if (errors.length > 0) throw new AppError('ACCOUNT_UNAVAILABLE', errors.map((e) => e.message).join('；'), { errors })
       return ids.map((id) => rows.find((r) => r.id === id)!)
     })
+  }
 
-    // Validate against each channel's rules before anything is written (reading the cover's
-    // renditions happens here, outside the write transaction).
-    const story = await inScope(db, scope, (trx) => getForReview(trx, scope, storyId, { isForUpdate: false }))
-    if (story.state !== 'signed_off') {
-      throw new AppError('PUBLICATION_NOT_SIGNED_OFF', story.state === 'in_review' ? '稿件修改后需要重新审核签发才能发布' : '稿件尚未终审签发，不能发布', { extra: { state: story.state } })
-    }
-    const problems: FieldError[] = []
+  /**
+   * Each account's problems and preview for one story version: the story shaped for the channel
+   * (overrides, cover crop), the adapter's `validate`, and what it would receive. Reads only;
+   * the cover's renditions are read outside any transaction.
+   */
+  async function checkAccounts(scope: TenantScope, { storyId, versionNumber, accounts, input }: {
+    storyId: string; versionNumber: number; accounts: store.AccountRow[]; input: PublishInput
+  }): Promise<AccountCheck[]> {
+    const checks: AccountCheck[] = []
     for (const account of accounts) {
       const channel = channels[account.channel as BuiltChannel]
-      const overrides = input.overrides?.[account.id] ?? input.overrides?.[account.channel] ?? {}
+      const overrides = overridesFor(input, account)
       const probe = { story_id: storyId, tenant_id: scope.tenantId, channel: account.channel, overrides: overrides as Record<string, unknown>, live_at: null }
-      const shaped = await channelStory(db, scope, { publication: probe, versionNumber: story.versionNumber, correction: null })
-      for (const p of channel.validate(shaped, channelAccount(secretBox, account))) problems.push({ field: `${account.name}.${p.field}`, message: p.message })
+      const shaped = await channelStory(db, scope, { publication: probe, versionNumber, correction: null, publicUrl })
+      const target = channelAccount(secretBox, account)
+      const problems = channel.validate(shaped, target).map((p) => ({
+        severity: p.severity ?? 'error' as const, code: p.code ?? problemCode(account.channel, p.field), field: p.field, message: p.message,
+      }))
+      const preview = channel.preview?.(shaped, target) ?? articlePreview(shaped, channel.capabilities)
+      checks.push({ accountId: account.id, accountName: account.name, channel: account.channel, problems, preview })
     }
-    if (problems.length > 0) throw new AppError('PUBLICATION_INVALID', problems.map((p) => `${p.field}：${p.message}`).join('；'), { errors: problems })
+    return checks
+  }
+
+  /**
+   * What publish and its preview share: the chosen accounts, the story refused unless signed off,
+   * a withdrawn version refused, and every account checked against its channel's rules.
+   */
+  async function prepare(scope: TenantScope, storyId: string, input: PublishInput) {
+    const scheduleAt = input.scheduleAt ? new Date(input.scheduleAt) : null
+    if (scheduleAt && Number.isNaN(scheduleAt.getTime())) throw new AppError('VALIDATION_FAILED', 'scheduleAt: is not a date', { errors: [{ field: 'scheduleAt', message: 'is not a date' }] })
+    const accounts = await chosenAccounts(scope, input)
+    const { story, existing } = await inScope(db, scope, async (trx) => ({
+      story: await getForReview(trx, scope, storyId, { isForUpdate: false }),
+      existing: await store.listStoryPublications(trx, scope, storyId),
+    }))
+    refuseUnsigned(story)
+    refuseWithdrawnVersion(existing, accounts, story.versionNumber)
+    const checks = await checkAccounts(scope, { storyId, versionNumber: story.versionNumber, accounts, input })
+    return { scheduleAt, accounts, story, checks }
+  }
+
+  /** The check before sending (发布前检查): each account's problems and preview; nothing is written or sent. */
+  async function preview(acting: Pick<PublishingActing, 'tenant'>, storyId: string, input: PublishInput) {
+    const { checks } = await prepare(acting.tenant.scope, storyId, input)
+    return { items: checks, canPublish: !checks.some(hasErrors) }
+  }
+
+  async function publish(acting: PublishingActing, storyId: string, input: PublishInput) {
+    const scope = acting.tenant.scope
+    const { scheduleAt, accounts, story, checks } = await prepare(scope, storyId, input)
+    // A payload the adapter itself says is invalid is never queued; warnings go out as the preview showed.
+    const refused = checks.filter(hasErrors)
+    if (refused.length > 0) {
+      const errors = refused.flatMap((c) => c.problems.filter((p) => p.severity === 'error').map((p) => ({ field: `${c.accountName}.${p.field}`, message: p.message })))
+      throw new AppError('PUBLICATION_INVALID', errors.map((p) => `${p.field}：${p.message}`).join('；'), { errors, extra: { accounts: refused } })
+    }
+    const now = new Date()
+    const runAt = scheduleAt && scheduleAt > now ? scheduleAt : now
 
     return inScope(db, scope, async (trx) => {
       // Lock the story's row and re-check: a sign-off may have been undone by an edit meanwhile.
@@ -110,10 +180,12 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
         throw new AppError('PUBLICATION_NOT_SIGNED_OFF', '稿件在发布前被修改，需要重新签发', { extra: { state: locked.state } })
       }
       const existing = await store.listStoryPublications(trx, scope, storyId, { isForUpdate: true })
+      // Checked again under the lock: a withdrawal may have finished since the check above.
+      refuseWithdrawnVersion(existing, accounts, story.versionNumber)
       const result: store.PublicationRow[] = []
       const correctionIds: string[] = []
       for (const account of accounts) {
-        const overrides = input.overrides?.[account.id] ?? input.overrides?.[account.channel] ?? {}
+        const overrides = overridesFor(input, account)
         const current = existing.find((p) => p.account_id === account.id)
         if (!current) {
           const row = await store.insertPublication(trx, scope, {
@@ -124,9 +196,6 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
           await appendAudit(trx, withContext(acting.audit, { action: 'publication.requested', targetType: 'publication', targetId: row.id, details: { storyId, accountId: account.id, channel: account.channel, versionNumber: story.versionNumber, scheduleAt: scheduleAt?.toISOString() ?? null } }))
           result.push(row)
           continue
-        }
-        if (current.status === 'withdrawn' && current.version_number >= story.versionNumber) {
-          throw new AppError('PUBLICATION_WITHDRAWN', `${account.name}：这一版已撤稿，需修改并重新签发后才能再次发布`)
         }
         if (current.status === 'live' && (current.live_version_number ?? 0) < story.versionNumber) {
           correctionIds.push(account.id)
@@ -153,7 +222,7 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
           await appendAudit(trx, withContext(acting.audit, { action: 'publication.correction_requested', targetType: 'publication', targetId: row.id, details: { storyId, fromVersion: row.live_version_number, toVersion: story.versionNumber } }))
         }
       }
-      const fresh = await store.listStoryPublications(trx, scope, storyId)
+      const fresh = await store.listStoryPublicationViews(trx, scope, storyId)
       return result.map((r) => fresh.find((f) => f.id === r.id)!)
     })
   }
@@ -185,7 +254,7 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
       }
       await emitEvent(trx, { type: 'story.withdrawn', tenantId: scope.tenantId, payload: { storyId, reason: text, publications: open.map((r) => r.id), by: acting.actorId } })
       await appendAudit(trx, withContext(acting.audit, { action: 'story.withdrawn', targetType: 'story', targetId: storyId, details: { reason: text, publications: open.length } }))
-      return store.listStoryPublications(trx, scope, storyId)
+      return store.listStoryPublicationViews(trx, scope, storyId)
     })
   }
 
@@ -197,7 +266,7 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
       if (story.state !== 'signed_off') throw new AppError('PUBLICATION_NOT_SIGNED_OFF', '更正的新版本需要先审核签发')
       const corrected = await enqueueCorrections(trx, scope, { storyId, versionNumber: story.versionNumber, versionHash: story.versionHash, note: note?.trim() || DEFAULT_CORRECTION(story.versionNumber) })
       await appendAudit(trx, withContext(acting.audit, { action: 'publication.correction_requested', targetType: 'story', targetId: storyId, details: { versionNumber: story.versionNumber, publications: corrected.length } }))
-      return store.listStoryPublications(trx, scope, storyId)
+      return store.listStoryPublicationViews(trx, scope, storyId)
     })
   }
 
@@ -205,7 +274,7 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
     const scope = acting.tenant.scope
     return inScope(db, scope, async (trx) => {
       await getForReview(trx, scope, storyId, { isForUpdate: false })
-      return store.listStoryPublications(trx, scope, storyId)
+      return store.listStoryPublicationViews(trx, scope, storyId)
     })
   }
 
@@ -219,13 +288,22 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
     return inScope(db, acting.tenant.scope, (trx) => store.listSchedule(trx, acting.tenant.scope, { from: start, to: end, limit: 2000 }))
   }
 
-  async function board(acting: Pick<PublishingActing, 'tenant'>, { status, limit = 50, cursor }: { status?: PublicationStatus; limit?: number; cursor?: string }) {
+  /**
+   * The tenant-wide board, newest change first, narrowed by status, channel, account and the
+   * time the publication was asked for (`from`/`to`: a date alone is a whole Asia/Shanghai day).
+   */
+  async function board(acting: Pick<PublishingActing, 'tenant'>, { limit = 50, cursor, from, to, ...filter }: BoardQuery) {
     const key = decodeCursor(cursor)
     if (cursor && (!key || typeof key[0] !== 'string' || typeof key[1] !== 'string' || Number.isNaN(Date.parse(key[0])))) {
       throw new AppError('VALIDATION_FAILED', 'cursor: is not valid', { errors: [{ field: 'cursor', message: 'is not valid' }] })
     }
+    const createdFrom = from ? parseInstant(from, 'from') : undefined
+    const createdTo = to ? parseInstant(to, 'to') : undefined
+    if (createdFrom && createdTo && createdTo <= createdFrom) {
+      throw new AppError('VALIDATION_FAILED', 'to: must be after from', { errors: [{ field: 'querystring.to', message: 'must be after from' }] })
+    }
     const rows = await inScope(db, acting.tenant.scope, (trx) => store.listBoard(trx, acting.tenant.scope, {
-      status, limit: limit + 1, after: key ? { updatedAt: new Date(key[0] as string), id: key[1] as string } : undefined,
+      ...filter, createdFrom, createdTo, limit: limit + 1, after: key ? { updatedAt: new Date(key[0] as string), id: key[1] as string } : undefined,
     }))
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
@@ -258,7 +336,7 @@ export function createPublishingService({ db, secretBox, channels }: { db: Datab
     return 'success'
   }
 
-  return { publish, withdraw, correct, listForStory, schedule, board, wechatCallback }
+  return { preview, publish, withdraw, correct, listForStory, schedule, board, wechatCallback }
 }
 
 export type PublishingService = ReturnType<typeof createPublishingService>

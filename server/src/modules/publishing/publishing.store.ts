@@ -126,6 +126,15 @@ export async function listStoryPublications(trx: Tx, scope: TenantScope, storyId
   return (isForUpdate ? query.forUpdate() : query).execute()
 }
 
+/** A story's publications as people read them: with the account's name (deleted accounts keep theirs). */
+export async function listStoryPublicationViews(trx: Tx, scope: TenantScope, storyId: string): Promise<Array<PublicationRow & { account_name: string }>> {
+  requireTenantScope(scope)
+  return trx.selectFrom('publications as p').innerJoin('publishing_accounts as a', 'a.id', 'p.account_id')
+    .selectAll('p').select('a.name as account_name')
+    .where('p.tenant_id', '=', scope.tenantId).where('p.story_id', '=', storyId)
+    .orderBy('p.created_at').orderBy('p.channel').orderBy('p.id').execute()
+}
+
 export async function insertPublication(trx: Tx, scope: TenantScope, p: {
   storyId: string; accountId: string; channel: ChannelKind; versionNumber: number; versionHash: string
   overrides: Record<string, unknown>; scheduledAt: Date | null; createdBy: string
@@ -189,14 +198,27 @@ export async function listSchedule(trx: Tx, scope: TenantScope, { from, to, limi
     .orderBy(sql`coalesce(p.scheduled_at, p.created_at)`).orderBy('p.id').limit(limit).execute()
 }
 
-/** The tenant-wide status board, newest change first, cursor-paginated. */
-export async function listBoard(trx: Tx, scope: TenantScope, { status, limit, after }: { status?: PublicationStatus; limit: number; after?: { updatedAt: Date; id: string } }) {
+export interface BoardFilter {
+  status?: PublicationStatus
+  channel?: ChannelKind
+  accountId?: string
+  /** Bounds on the publication's creation (when it was asked for): from ≤ created_at < to. */
+  createdFrom?: Date
+  createdTo?: Date
+}
+
+/** The tenant-wide status board, newest change first, cursor-paginated, narrowed by the filter. */
+export async function listBoard(trx: Tx, scope: TenantScope, { limit, after, ...f }: BoardFilter & { limit: number; after?: { updatedAt: Date; id: string } }) {
   requireTenantScope(scope)
   let query = trx.selectFrom('publications as p').innerJoin('stories as s', 's.id', 'p.story_id')
     .innerJoin('publishing_accounts as a', 'a.id', 'p.account_id')
     .selectAll('p').select(['s.title as story_title', 'a.name as account_name'])
     .where('p.tenant_id', '=', scope.tenantId)
-  if (status) query = query.where('p.status', '=', status)
+  if (f.status) query = query.where('p.status', '=', f.status)
+  if (f.channel) query = query.where('p.channel', '=', f.channel)
+  if (f.accountId) query = query.where('p.account_id', '=', f.accountId)
+  if (f.createdFrom) query = query.where('p.created_at', '>=', f.createdFrom)
+  if (f.createdTo) query = query.where('p.created_at', '<', f.createdTo)
   if (after) query = query.where(sql<boolean>`(p.updated_at, p.id) < (${after.updatedAt}, ${after.id}::uuid)`)
   return query.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc').limit(limit).execute()
 }
@@ -286,4 +308,16 @@ export async function takeSendSlot(trx: Tx, scope: Scope, { accountId, tenantId,
   // Old windows are no longer needed once a new one opens.
   if (row?.sends === 1) await trx.deleteFrom('publishing_send_windows').where('account_id', '=', accountId).where('window_start', '<', windowStart).execute()
   return Boolean(row)
+}
+
+// ---- send progress ----
+
+/**
+ * Merges a send's finished steps into the publication's `remote` in their own short transaction
+ * (the runner holds none while a platform call is out), so they survive the process.
+ */
+export async function mergePublicationRemote(trx: Tx, scope: TenantScope, id: string, progress: Record<string, unknown>): Promise<void> {
+  requireTenantScope(scope)
+  await trx.updateTable('publications').set({ remote: sql`remote || ${JSON.stringify(progress)}::jsonb`, updated_at: new Date() })
+    .where('id', '=', id).where('tenant_id', '=', scope.tenantId).execute()
 }

@@ -19,11 +19,6 @@ export interface Overrides {
 
 const defaultCrop: Record<string, string> = { wechat_oa: 'wechat-cover', weibo: 'square', website: 'wide', rss: 'wide', webhook: 'wide' }
 
-/** The public base URL of the site (absolute links for Weibo and WeChat's 原文链接). */
-export function publicBaseUrl(): string {
-  return (process.env.RONGMEI_PUBLIC_URL || `http://localhost:${process.env.PORT || 3000}`).replace(/\/$/, '')
-}
-
 export function storyPath(centerSlug: string, storyId: string): string {
   return `/s/${centerSlug}/stories/${storyId}`
 }
@@ -38,7 +33,7 @@ async function streamBytes(stream: Readable): Promise<Buffer> {
  * The cover as a channel needs it: the asset's rendition for the channel's crop (or the web
  * size when that crop is missing), read from the media store only when an adapter uploads it.
  */
-async function coverOf(db: Database, scope: TenantScope, { assetId, channel, crop, title }: { assetId: string; channel: string; crop?: string; title: string }): Promise<ChannelImage | null> {
+async function coverOf(db: Database, scope: TenantScope, { assetId, channel, crop, title, publicUrl }: { assetId: string; channel: string; crop?: string; title: string; publicUrl: string }): Promise<ChannelImage | null> {
   const rt = assetRuntime(db)
   const assets = createAssetsService(rt)
   let asset
@@ -53,18 +48,20 @@ async function coverOf(db: Database, scope: TenantScope, { assetId, channel, cro
   if (!rendition) return null
   const file = rendition.url.split('/').pop()!
   return {
-    url: `${publicBaseUrl()}${rendition.url}`, path: rendition.url, assetId: asset.id, width: rendition.width ?? 0, height: rendition.height ?? 0,
+    url: `${publicUrl}${rendition.url}`, path: rendition.url, assetId: asset.id, width: rendition.width ?? 0, height: rendition.height ?? 0,
     alt: asset.caption || asset.title || title, contentType: rendition.mimeType,
     read: async () => streamBytes(await rt.storage.read(derivativeKey(asset.tenantId, asset.id, file))),
   }
 }
 
 /**
- * The story version a publication sends, shaped for one channel. `isCorrection` adds the
- * correction facts (更正) the site and feeds show.
+ * The story version a publication sends, shaped for one channel. `correction` adds the
+ * correction facts (更正) the site and feeds show; `publicUrl` (config.publicUrl, the public
+ * site's absolute address) makes the links outside platforms show: the story page and the cover.
  */
-export async function channelStory(db: Database, scope: TenantScope, { publication, versionNumber, correction }: {
+export async function channelStory(db: Database, scope: TenantScope, { publication, versionNumber, correction, publicUrl }: {
   publication: Pick<store.PublicationRow, 'story_id' | 'tenant_id' | 'channel' | 'overrides' | 'live_at'>; versionNumber: number; correction: { at: Date; note: string } | null
+  publicUrl: string
 }): Promise<ChannelStory> {
   // Its own short transaction, never inside another: PGlite has one connection, and the cover
   // lookup below goes through the assets service, which opens its own.
@@ -79,8 +76,8 @@ export async function channelStory(db: Database, scope: TenantScope, { publicati
     tenantId: publication.tenant_id, centerSlug: slug, storyId: publication.story_id, versionNumber, versionHash: version.hash,
     title, subtitle: content.subtitle, summary: overrides.summary?.trim() || content.summary, bodyHtml: content.bodyHtml,
     byline: content.byline, source: content.source, section: content.section, tags: content.tags,
-    cover: content.coverAssetId ? await coverOf(db, scope, { assetId: content.coverAssetId, channel: publication.channel, crop: overrides.coverCrop, title }) : null,
-    siteUrl: `${publicBaseUrl()}${storyPath(slug, publication.story_id)}`,
+    cover: content.coverAssetId ? await coverOf(db, scope, { assetId: content.coverAssetId, channel: publication.channel, crop: overrides.coverCrop, title, publicUrl }) : null,
+    siteUrl: `${publicUrl}${storyPath(slug, publication.story_id)}`,
     publishedAt: publication.live_at ? new Date(publication.live_at) : new Date(),
     correctedAt: correction?.at ?? null, correctionNote: correction?.note ?? null,
     async loadImage(src) {

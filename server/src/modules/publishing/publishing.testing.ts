@@ -56,7 +56,7 @@ export async function reviseAndSignOff(room: Newsroom, id: string, fields: Recor
 
 /** The runner's dependencies for a test app (same secret key as the app). */
 export function runnerDeps(t: TestApp, extra: Partial<RunnerDeps> = {}): RunnerDeps {
-  return { db: t.db, secretBox: createSecretBox(loadSecretKey(t.config)), channels: channelsFor(t.db), pollMs: 1000, ...extra }
+  return { db: t.db, secretBox: createSecretBox(loadSecretKey(t.config)), publicUrl: t.config.publicUrl, channels: channelsFor(t.db), pollMs: 1000, ...extra }
 }
 
 /** Runs due jobs until none is left at `now`. */

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inScope, systemScope } from '../../db/scope.js'
 import { buildTestApp, type TestApp } from '../../../test/harness.js'
 import { publishJobFinishPush, startWechatServer, type WechatServer } from '../../../test/vendors/wechat.js'
 import { photoWithGps, runWorker, upload } from '../assets/fixtures/files.js'
 import { expectOk } from '../review/review.testing.js'
+import { SUBMIT_SETTLE_MS } from './channels/wechat.js'
 import { deliverEvents, drain, eventsOf, newsroom, reviseAndSignOff, signedOffStory, type Newsroom } from './publishing.testing.js'
 
 /** The WeChat Official Account adapter against a local server speaking WeChat's documented API. */
@@ -14,10 +16,12 @@ describe('publishing to a WeChat Official Account', () => {
   let coverId: string
   let bodyImage: string
   const callbackToken = 'wechat-callback-token'
+  // The public site's address from configuration: WeChat's 原文链接 is built on it.
+  const publicUrl = 'https://news.donghu.example.cn'
   const later = (ms: number) => () => new Date(Date.now() + ms)
 
   beforeAll(async () => {
-    t = await buildTestApp()
+    t = await buildTestApp({ config: { publicUrl: `${publicUrl}/` } })
     room = await newsroom(t)
     wx = await startWechatServer()
     const created = await room.operator.post('/api/v1/accounts', {
@@ -43,6 +47,7 @@ describe('publishing to a WeChat Official Account', () => {
   }
 
   let liveStory: string
+  let liveArticleId: string
 
   it('tests the connection with a stable_token', async () => {
     const res = await room.operator.post(`/api/v1/accounts/${accountId}/test`)
@@ -64,7 +69,7 @@ describe('publishing to a WeChat Official Account', () => {
     expect(wx.drafts).toHaveLength(1)
     const article = wx.drafts[0].article
     expect(article).toMatchObject({ title: '区政府召开常务会议研究部署重点工作', thumb_media_id: expect.stringMatching(/^thumb-/) })
-    expect(String(article.content_source_url)).toContain(`/s/district-a/stories/${liveStory}`)
+    expect(article.content_source_url).toBe(`${publicUrl}/s/district-a/stories/${liveStory}`)
     expect(String(article.content)).toContain('mmbiz.qpic.cn')
     expect(String(article.content)).not.toContain('/media/')
   })
@@ -73,7 +78,8 @@ describe('publishing to a WeChat Official Account', () => {
     await drain(t, { now: later(2_000) })
     expect((await publication(liveStory)).status).toBe('awaiting_platform')
     const [publishId] = [...wx.jobs.keys()]
-    const { url } = wx.finish(publishId, 0)
+    const { url, articleId } = wx.finish(publishId, 0)
+    liveArticleId = articleId
     await drain(t, { now: later(4_000) })
     expect(await publication(liveStory)).toMatchObject({ status: 'live', url })
     expect((await eventsOf(t, 'publication.live')).some((e) => e.storyId === liveStory)).toBe(true)
@@ -134,6 +140,81 @@ describe('publishing to a WeChat Official Account', () => {
     expect((await eventsOf(t, 'publication.failed')).filter((e) => [quota, unauthorised, checked].includes(String(e.storyId)))).toHaveLength(3)
   })
 
+  it('loses the answer of a submit that WeChat carried out, finds the article with batchget, and never submits it again', async () => {
+    const id = await story('全区防汛工作部署会议召开')
+    const before = { submits: wx.submits, drafts: wx.drafts.length, thumbs: wx.thumbs }
+    // WeChat performs the submit; the answer (with its publish_id) never comes back.
+    wx.dropNext('/cgi-bin/freepublish/submit', { isPerformed: true })
+    expectOk(await room.operator.post(`/api/v1/stories/${id}/publications`, { accounts: [accountId] }), 202)
+    await drain(t)
+    expect(await publication(id)).toMatchObject({ status: 'queued', error: { code: 'NETWORK' } })
+    expect(wx.submits).toBe(before.submits + 1)
+
+    // The retry asks batchget first; WeChat is still publishing, so it waits rather than submit again.
+    const batchgets = wx.calls.filter((c) => c === '/cgi-bin/freepublish/batchget').length
+    await drain(t, { now: later(6_000) })
+    expect(await publication(id)).toMatchObject({ status: 'queued', error: { code: 'WX_SUBMIT_UNCONFIRMED', hint: expect.stringContaining('不会重复发布') } })
+    expect(wx.calls.filter((c) => c === '/cgi-bin/freepublish/batchget').length).toBe(batchgets + 1)
+    expect(wx.submits).toBe(before.submits + 1)
+
+    // Published meanwhile: the next retry recognises it (its cover material, 原文链接 and title) and takes the article.
+    const publishId = [...wx.jobs.entries()].find(([, j]) => j.mediaId === wx.drafts[wx.drafts.length - 1].mediaId)![0]
+    const done = wx.finish(publishId, 0)
+    await drain(t, { now: later(SUBMIT_SETTLE_MS + 60_000) })
+    expect(await publication(id)).toMatchObject({ status: 'live', url: done.url, error: null })
+    expect([wx.submits, wx.drafts.length, wx.thumbs]).toEqual([before.submits + 1, before.drafts + 1, before.thumbs + 1])
+    expect((await eventsOf(t, 'publication.live')).filter((e) => e.storyId === id)).toHaveLength(1)
+
+    // Withdrawal reaches the article found that way.
+    expectOk(await room.operator.post(`/api/v1/stories/${id}/withdraw`, { reason: '重复稿件' }), 202)
+    await drain(t, { now: later(SUBMIT_SETTLE_MS + 120_000) })
+    expect(wx.deleted).toContainEqual({ articleId: done.articleId, index: 0 })
+  })
+
+  it('submits once more, after the settle window, when the lost submit never reached WeChat', async () => {
+    const id = await story('东湖区开展消防安全大检查')
+    const before = { submits: wx.submits, drafts: wx.drafts.length }
+    wx.dropNext('/cgi-bin/freepublish/submit', { isPerformed: false })
+    expectOk(await room.operator.post(`/api/v1/stories/${id}/publications`, { accounts: [accountId] }), 202)
+    await drain(t)
+    await drain(t, { now: later(6_000) })
+    expect(await publication(id)).toMatchObject({ status: 'queued', error: { code: 'WX_SUBMIT_UNCONFIRMED' } })
+    expect(wx.submits).toBe(before.submits)
+    await drain(t, { now: later(SUBMIT_SETTLE_MS + 60_000) })
+    expect(await publication(id)).toMatchObject({ status: 'awaiting_platform', error: null })
+    // One draft, one submit: the draft recorded before the lost call is the one submitted.
+    expect([wx.submits, wx.drafts.length]).toEqual([before.submits + 1, before.drafts + 1])
+  })
+
+  it('reconciles a correction notice whose submit answer was lost the same way, and keeps the original article', async () => {
+    const id = await story('区图书馆延长开放时间')
+    expectOk(await room.operator.post(`/api/v1/stories/${id}/publications`, { accounts: [accountId] }), 202)
+    await drain(t)
+    const lastJob = () => [...wx.jobs.entries()].find(([, j]) => j.mediaId === wx.drafts[wx.drafts.length - 1].mediaId)![0]
+    const original = wx.finish(lastJob(), 0)
+    await drain(t, { now: later(2_000) })
+    expect(await publication(id)).toMatchObject({ status: 'live', url: original.url })
+
+    const submits = wx.submits
+    await reviseAndSignOff(room, id, { summary: '开放时间延长至每晚九点。' })
+    wx.dropNext('/cgi-bin/freepublish/submit', { isPerformed: true })
+    await deliverEvents(t)
+    await drain(t)
+    expect(wx.submits).toBe(submits + 1)
+    const remote = async () => inScope(t.db, systemScope, async (trx) => (await trx.selectFrom('publications').select('remote').where('story_id', '=', id).executeTakeFirstOrThrow()).remote as Record<string, unknown>)
+    // The notice's own steps are kept apart from the original's ids.
+    expect(await remote()).toMatchObject({ articleId: original.articleId, noticeProgress: { submittedAt: expect.any(String), publishId: null } })
+
+    const notice = wx.finish(lastJob(), 0)
+    await drain(t, { now: later(SUBMIT_SETTLE_MS + 60_000) })
+    const pub = await publication(id)
+    expect(pub).toMatchObject({ status: 'live', url: original.url })
+    expect(pub.corrections).toEqual([expect.objectContaining({ mode: 'notice', url: notice.url })])
+    expect(wx.submits).toBe(submits + 1)
+    // A withdrawal would still reach the original article, not the notice.
+    expect(await remote()).toMatchObject({ articleId: original.articleId })
+  })
+
   it('refuses a story without a cover before anything is written', async () => {
     const id = await signedOffStory(room, { title: '没有封面的稿件' })
     const res = await room.operator.post(`/api/v1/stories/${id}/publications`, { accounts: [accountId] })
@@ -158,6 +239,7 @@ describe('publishing to a WeChat Official Account', () => {
     expectOk(await room.operator.post(`/api/v1/stories/${liveStory}/withdraw`, { reason: '数据有误' }), 202)
     await drain(t)
     expect(await publication(liveStory)).toMatchObject({ status: 'withdrawn', withdrawal: { outcome: 'removed', reason: '数据有误' } })
-    expect(wx.deleted).toEqual([{ articleId: expect.stringMatching(/^article-/), index: 0 }])
+    // The original article is what goes, not the correction notice.
+    expect(wx.deleted.slice(-1)).toEqual([{ articleId: liveArticleId, index: 0 }])
   })
 })

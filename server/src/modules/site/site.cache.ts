@@ -46,6 +46,15 @@ export class PageCache {
     return state.revision
   }
 
+  /**
+   * The center's revision when it was read less than the revision TTL ago, without touching the
+   * database; undefined when unknown, stale or just invalidated (the caller then takes the normal path).
+   */
+  freshRevision(centerId: string, now = Date.now()): string | undefined {
+    const known = this.states.get(centerId)
+    return known && now - known.checkedAt < this.revisionTtlMs ? known.revision : undefined
+  }
+
   get(centerId: string, key: string, revision: string): CachedPage | undefined {
     const hit = this.pages.get(`${centerId}\u0000${key}`)
     if (!hit || hit.revision !== revision) return undefined

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Database } from '../../db/database.js'
 import { inScope, systemScope } from '../../db/scope.js'
@@ -156,11 +157,15 @@ export function etagOf(body: string): string {
   return `"${crypto.createHash('sha1').update(body).digest('base64url')}"`
 }
 
-function isNotModified(request: FastifyRequest, etag: string, lastModified: Date | null | undefined): boolean {
-  const inm = request.headers['if-none-match']
+/**
+ * True when the browser's copy is current: its If-None-Match names this ETag, or (without one)
+ * If-Modified-Since is not older than the page. Shared by `sendPage` and the site's fast path.
+ */
+export function isNotModified(headers: IncomingHttpHeaders, etag: string, lastModified: Date | null | undefined): boolean {
+  const inm = headers['if-none-match']
   // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.2.2).
   if (inm) return inm.split(',').some((t) => { const v = t.trim().replace(/^W\//, ''); return v === etag || v === '*' })
-  const ims = request.headers['if-modified-since']
+  const ims = headers['if-modified-since']
   if (ims && lastModified) {
     const since = Date.parse(ims)
     return Number.isFinite(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000)
@@ -186,7 +191,7 @@ export function sendPage(reply: FastifyReply, html: string, o: SendOptions = {})
     const etag = o.etag ?? etagOf(html)
     reply.header('etag', etag)
     if (o.lastModified) reply.header('last-modified', o.lastModified.toUTCString())
-    if (isNotModified(reply.request, etag, o.lastModified)) return reply.status(304).send()
+    if (isNotModified(reply.request.headers, etag, o.lastModified)) return reply.status(304).send()
   }
   return reply.status(status).send(html)
 }
@@ -234,6 +239,16 @@ export async function resolvePublicCenter(db: Database, slug: string): Promise<S
   }
   const columns = columnsByCenter.get(center.id)
   return columns ? { ...center, columns } : center
+}
+
+/**
+ * The center behind a slug when it is cached and still fresh, without touching the database;
+ * undefined otherwise. The fast path uses it so a disabled center stops answering as soon as
+ * the normal path would.
+ */
+export function knownPublicCenter(slug: string, now = Date.now()): SiteCenter | undefined {
+  const known = centerCache.get(slug)
+  return known && known.until > now ? known.center : undefined
 }
 
 /** Forgets cached centers (tests that disable a center, the publisher after renames). */

@@ -8,6 +8,7 @@ import { AppError } from '../../kernel/errors.js'
 import {
   ELDER_COOKIE, etagOf, isElderMode, renderErrorPage, resolvePublicCenter, siteCsp, sitePageErrorHandler,
 } from './site.layout.js'
+import { noteSiteRevision, rememberSitePage } from './site.fastpath.js'
 import { sitePageRoutes } from './site.pages.js'
 
 const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets')
@@ -49,6 +50,12 @@ export async function siteRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   await app.register(async (site) => {
     site.setErrorHandler(sitePageErrorHandler(db))
+    // Pages sent here fill the fast path (site.fastpath.ts), which answers repeat requests before the framework.
+    site.addHook('onRequest', async (request) => noteSiteRevision(request))
+    site.addHook('onSend', async (request, reply, payload) => {
+      rememberSitePage(request, reply, payload)
+      return payload
+    })
     site.setNotFoundHandler(async (request, reply) => {
       const slug = /^\/s\/([^/?#]+)/.exec(request.url)?.[1]
       const center = slug ? await resolvePublicCenter(db, slug).catch(() => null) : null

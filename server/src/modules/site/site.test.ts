@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import { XMLParser } from 'fast-xml-parser'
+import type { Counter } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inScope, tenantScope } from '../../db/scope.js'
 import { buildTestApp, type TestApp } from '../../../test/harness.js'
@@ -234,5 +235,92 @@ describe('public site', () => {
     expect(css.headers['cache-control']).toContain('immutable')
     expect(css.body).toContain('html.elder')
     expect((await get('/s/_assets/../site.routes.ts')).statusCode).toBe(404)
+  })
+})
+
+describe('public site fast path (cached pages answered before the framework)', () => {
+  let base = ''
+  const fastHits = async () => (await (t.app.metrics.getSingleMetric('rongmei_site_fast_path_hits_total') as Counter).get()).values[0]?.value ?? 0
+  let variant = 0
+  async function http(url: string, { method = 'GET', headers = {} as Record<string, string>, isFast = false } = {}) {
+    const before = await fastHits()
+    // A new X-Forwarded-Host (ignored without trustProxy, so the page is the same) is a new key: the normal path answers.
+    const sent = isFast ? headers : { ...headers, 'x-forwarded-host': `normal-${++variant}.example` }
+    const res = await fetch(base + url, { method, headers: sent })
+    const body = Buffer.from(await res.arrayBuffer())
+    expect(await fastHits() - before, `${method} ${url} ${isFast ? 'from the fast path' : 'by the normal path'}`).toBe(isFast ? 1 : 0)
+    const rest = Object.fromEntries([...res.headers].filter(([name]) => name !== 'date' && name !== 'x-request-id'))
+    return { status: res.status, headers: rest, requestId: res.headers.get('x-request-id'), body }
+  }
+  /** Draws the page on the normal path until the fast path keeps it (the first request also learns the center). */
+  async function warm(url: string, headers: Record<string, string> = {}) {
+    for (let i = 0; i < 2; i++) await fetch(base + url, { headers })
+  }
+
+  beforeAll(async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' })
+    base = `http://127.0.0.1:${(t.app.server.address() as import('node:net').AddressInfo).port}`
+  })
+
+  it('replays the same bytes and headers as the normal path, with 304, HEAD and a fresh request id', async () => {
+    const a = article({ title: '快速通道测试稿件' })
+    const { url } = await publish(a)
+    await warm(url)
+    const normal = await http(url)
+    const fast = await http(url, { isFast: true })
+    expect(fast.status).toBe(200)
+    expect(fast.body.equals(normal.body)).toBe(true)
+    expect(fast.headers).toEqual(normal.headers)
+    expect(fast.headers['content-security-policy']).toBe(siteCsp)
+    expect(fast.headers['strict-transport-security']).toBeDefined()
+    expect(fast.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(fast.requestId).not.toBe(normal.requestId)
+    expect((await http(url, { isFast: true, headers: { 'x-request-id': 'proxy-id-12345' } })).requestId).toBe('proxy-id-12345')
+
+    const etag = fast.headers.etag!
+    const conditionals: Array<Record<string, string>> = [{ 'if-none-match': etag }, { 'if-none-match': `"other", W/${etag}` }, { 'if-modified-since': fast.headers['last-modified']! }]
+    for (const conditional of conditionals) {
+      const notModified = await http(url, { isFast: true, headers: conditional })
+      expect(notModified.status).toBe(304)
+      expect(notModified.body.length).toBe(0)
+      expect(notModified.headers).toEqual((await http(url, { headers: conditional })).headers)
+    }
+    const stale = await http(url, { isFast: true, headers: { 'if-none-match': '"not-this-one"' } })
+    expect(stale.status).toBe(200)
+    expect(stale.body.equals(normal.body)).toBe(true)
+
+    const head = await http(url, { method: 'HEAD', isFast: true })
+    expect(head.status).toBe(200)
+    expect(head.body.length).toBe(0)
+    expect(head.headers).toEqual((await http(url, { method: 'HEAD' })).headers)
+    expect(head.headers['content-length']).toBe(String(normal.body.length))
+  })
+
+  it('keeps the 适老化 variant apart and re-draws pages after a correction and a withdrawal', async () => {
+    const a = article({ title: '快速通道长辈模式稿件' })
+    const { url } = await publish(a)
+    const elder = { cookie: 'other=1; rm_elder=1' }
+    await warm(url)
+    await warm(url, elder)
+    const plain = await http(url, { isFast: true })
+    const big = await http(url, { isFast: true, headers: elder })
+    expect(plain.body.toString()).not.toContain('class="elder"')
+    expect(big.body.toString()).toContain('<html lang="zh-CN" class="elder">')
+    expect(big.body.equals((await http(url, { headers: elder })).body)).toBe(true)
+
+    await publish({ ...a, versionNumber: 2, title: '快速通道长辈模式稿件（更正）', correctedAt: new Date(), correctionNote: '标题已更正。' })
+    const corrected = await fetch(base + url)
+    expect(await corrected.text()).toContain('快速通道长辈模式稿件（更正）')
+    expect(corrected.headers.get('etag')).not.toBe(plain.headers.etag)
+    await warm(url)
+    expect((await http(url, { isFast: true })).body.toString()).toContain('（更正）')
+
+    await withdraw(a, 'website', '快速通道撤稿测试')
+    const before = await fastHits()
+    const gone = await fetch(base + url)
+    expect(gone.status).toBe(410)
+    expect(await gone.text()).toContain('快速通道撤稿测试')
+    expect((await fetch(base + url, { headers: elder })).status).toBe(410)
+    expect(await fastHits()).toBe(before)
   })
 })

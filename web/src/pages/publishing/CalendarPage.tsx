@@ -7,7 +7,7 @@ import { useSchedule, type Publication } from '../../api/publishing'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryError } from '../../components/QueryState'
 import { t } from '../../i18n'
-import { channelName, displayStatus, PublicationStatusTag } from './shared'
+import { displayStatus, PublicationStatusTag } from './shared'
 import './publishing.css'
 
 type Mode = 'month' | 'week'
@@ -81,7 +81,7 @@ export function CalendarPage() {
                 return (
                   <ul className="rm-pub-cal-cell" data-testid="calendar-day" data-date={date.format('YYYY-MM-DD')}>
                     {items.slice(0, 3).map((p) => (
-                      <li key={p.id} title={`${p.storyTitle ?? ''} · ${p.accountName ?? channelName(p.channel)}`}>
+                      <li key={p.id} title={`${p.storyTitle ?? ''} · ${p.accountName}`}>
                         <Badge status={badgeStatus[displayStatus(p)] ?? 'default'} text={`${timeOf(p).format('HH:mm')} ${p.storyTitle ?? ''}`} />
                       </li>
                     ))}
@@ -117,7 +117,7 @@ function WeekView({ from, byDay }: { from: Dayjs; byDay: Map<string, Publication
                 <div key={p.id} className="rm-pub-week-item" data-testid="week-item">
                   <div><Typography.Text strong>{timeOf(p).format('HH:mm')}</Typography.Text> <PublicationStatusTag publication={p} /></div>
                   <Link to={`/publishing/stories/${p.storyId}`}>{p.storyTitle ?? p.storyId.slice(0, 8)}</Link>
-                  <div><Typography.Text type="secondary">{p.accountName ?? channelName(p.channel)}</Typography.Text></div>
+                  <div><Typography.Text type="secondary">{p.accountName}</Typography.Text></div>
                 </div>
               ))}
             </section>

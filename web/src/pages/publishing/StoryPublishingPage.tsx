@@ -5,7 +5,7 @@ import { ArrowLeftOutlined, EditOutlined, RollbackOutlined, SendOutlined } from 
 import type { ColumnsType } from 'antd/es/table'
 import { Link, useParams } from 'react-router-dom'
 import { errorMessage } from '../../api/client'
-import { isInFlight, useAccounts, useCorrect, useStoryPublications, useWithdraw, type Publication } from '../../api/publishing'
+import { isInFlight, useCorrect, useStoryPublications, useWithdraw, type Publication } from '../../api/publishing'
 import { storyPath, useStory, type Story } from '../../api/stories'
 import { usePermissions } from '../../auth/permissions'
 import { useFeedback } from '../../components/feedback'
@@ -15,7 +15,7 @@ import { t } from '../../i18n'
 import { formatDateTime } from '../../lib/time'
 import { StoryStateTag } from '../stories/StoryStateTag'
 import { PublishDialog, type PublishableStory } from './PublishDialog'
-import { channelName, ChannelTag, PublicationDetails, PublicationStatusTag } from './shared'
+import { ChannelTag, PublicationDetails, PublicationStatusTag } from './shared'
 import './publishing.css'
 
 export const publishableOf = (story: Story): PublishableStory => ({
@@ -80,7 +80,7 @@ function NotWithdrawable({ items }: { items: Publication[] }) {
       style={{ marginBottom: 12 }}
       data-testid="not-withdrawable"
       title={t('pub.story.notWithdrawable')}
-      description={<ul style={{ margin: 0, paddingInlineStart: 18 }}>{stuck.map((p) => <li key={p.id}>{p.accountName ?? channelName(p.channel)}{p.url ? `：${p.url}` : ''}{p.error ? `（${p.error.message}）` : ''}</li>)}</ul>}
+      description={<ul style={{ margin: 0, paddingInlineStart: 18 }}>{stuck.map((p) => <li key={p.id}>{p.accountName}{p.url ? `：${p.url}` : ''}{p.error ? `（${p.error.message}）` : ''}</li>)}</ul>}
     />
   )
 }
@@ -88,9 +88,8 @@ function NotWithdrawable({ items }: { items: Publication[] }) {
 /** The publications of a story (or of the tenant, with `showStory`), one row per account. */
 export function PublicationTable({ items, isLoading, emptyText, showStory }: { items: Publication[]; isLoading: boolean; emptyText: string; showStory?: boolean }) {
   const screens = Grid.useBreakpoint()
-  const accounts = useAccounts()
-  // The per-story list does not carry account names; the register (already cached) does.
-  const accountName = (p: Publication) => p.accountName ?? accounts.data?.find((a) => a.id === p.accountId)?.name ?? '—'
+  // Every publication carries its account's name (kept when the account is deleted).
+  const accountName = (p: Publication) => p.accountName
   if (screens.md === false) return <PublicationCards items={items} isLoading={isLoading} emptyText={emptyText} showStory={showStory} accountName={accountName} />
   const columns: ColumnsType<Publication> = [
     ...(showStory ? [{
@@ -188,7 +187,7 @@ function CorrectDialog({ story, items, onClose }: { story: Story; items: Publica
       {isPossible ? (
         <>
           <Typography.Paragraph>{t('pub.correct.explain', { n: story.versionNumber })}</Typography.Paragraph>
-          <ul>{outdated.map((p) => <li key={p.id}>{p.accountName ?? channelName(p.channel)}（{t('pub.story.liveVersion', { n: p.liveVersionNumber ?? '—' })}）</li>)}</ul>
+          <ul>{outdated.map((p) => <li key={p.id}>{p.accountName}（{t('pub.story.liveVersion', { n: p.liveVersionNumber ?? '—' })}）</li>)}</ul>
           <Typography.Text>{t('pub.correct.note')}</Typography.Text>
           <Input.TextArea value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} autoSize={{ minRows: 3 }} placeholder={t('pub.correct.notePlaceholder')} aria-label={t('pub.correct.note')} />
         </>

@@ -1,4 +1,5 @@
 import type { Tx } from '../../../db/scope.js'
+import { htmlToPlainText } from '../../../kernel/text/sanitize.js'
 
 /**
  * One interface for every channel (STYLE.md §7): validate → problems, render → payload, publish,
@@ -73,11 +74,49 @@ export interface ChannelContext {
   now: Date
   /** What an earlier, failed attempt of this job finished (see ChannelError.remote). */
   resume?: Record<string, unknown>
+  /** Durably records the steps finished so far (merged into what `resume` gives a retry), before a call that must not run twice. */
+  checkpoint?(progress: Record<string, unknown>): Promise<void>
 }
 
+export type ProblemSeverity = 'error' | 'warning'
+
+/** Something a channel would refuse (`error`, the default) or send anyway but differently (`warning`). */
 export interface Problem {
   field: string
+  /** Chinese, for the editor: what is wrong and what to do about it. */
   message: string
+  /** A stable code for the console; when an adapter gives none the service derives `<CHANNEL>_<FIELD>`. */
+  code?: string
+  severity?: ProblemSeverity
+}
+
+/**
+ * What a channel will receive, for the publish dialog's check before sending: the title and
+ * summary as the channel shows them (already cut as the adapter cuts them), and the lengths the
+ * channel counts against its limits.
+ */
+export interface ChannelPreview {
+  title: string
+  titleLength: number
+  titleLimit: number
+  summary: string
+  /** The exact text of a text post (Weibo); null where the channel sends an article. */
+  text: string | null
+  /** In the channel's own counting (Weibo's halves, or characters of the plain body). */
+  textLength: number
+  textLimit: number | null
+  /** Our own path of the cover rendition the channel gets, for display; null without a cover. */
+  coverUrl: string | null
+  link: string
+}
+
+/** The preview of an article channel that does not describe its own: title, summary and plain body as they are. */
+export function articlePreview(story: ChannelStory, capabilities: Capabilities): ChannelPreview {
+  return {
+    title: story.title, titleLength: charLength(story.title), titleLimit: capabilities.maxTitleLength,
+    summary: story.summary, text: null, textLength: charLength(htmlToPlainText(story.bodyHtml)), textLimit: capabilities.maxTextLength,
+    coverUrl: story.cover?.path ?? null, link: story.siteUrl,
+  }
 }
 
 /** A platform's answer to a send. `remote` is kept on the publication for later steps. */
@@ -112,6 +151,8 @@ export interface Channel {
   fields: AccountFields
   validate(story: ChannelStory, account: ChannelAccount): Problem[]
   render(story: ChannelStory, account: ChannelAccount): unknown
+  /** What the channel will receive; channels without one are previewed with `articlePreview`. */
+  preview?(story: ChannelStory, account: ChannelAccount): ChannelPreview
   publish(ctx: ChannelContext, story: ChannelStory): Promise<SendResult>
   /** For async platforms: where the send stands now. */
   status?(ctx: ChannelContext, remote: Record<string, unknown>): Promise<SendResult | { status: 'failed'; error: ChannelError }>

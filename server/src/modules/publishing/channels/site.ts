@@ -2,7 +2,9 @@ import type { Database } from '../../../db/database.js'
 import type { Tx } from '../../../db/scope.js'
 import { AppError } from '../../../kernel/errors.js'
 import { sanitizeHtml } from '../../../kernel/text/sanitize.js'
-import { ChannelError, charLength, type Channel, type ChannelContext, type ChannelStory } from './channel.js'
+import { ChannelError, charLength, type Channel, type ChannelContext, type ChannelStory, type Problem } from './channel.js'
+
+const SITE_TITLE_MAX = 200
 
 /**
  * The public site's side of the contract with the site module (site.publisher.ts, owned there):
@@ -55,13 +57,13 @@ export function siteChannel(kind: 'website' | 'rss', publisher: SitePublisher): 
   }
   return {
     kind,
-    capabilities: { maxTitleLength: 200, maxTextLength: null, media: '正文图片与封面随稿件显示', isAsync: false, canUpdate: true, canWithdraw: true, isLocal: true },
+    capabilities: { maxTitleLength: SITE_TITLE_MAX, maxTextLength: null, media: '正文图片与封面随稿件显示', isAsync: false, canUpdate: true, canWithdraw: true, isLocal: true },
     fields: { credentials: [], requiredCredentials: [], settings: [] },
     validate(story) {
-      const problems = []
-      if (!story.title.trim()) problems.push({ field: 'title', message: '标题不能为空' })
-      if (charLength(story.title) > 200) problems.push({ field: 'title', message: '标题不能超过 200 字' })
-      if (story.cover && !story.cover.alt.trim()) problems.push({ field: 'cover', message: '封面图需要替代文字（无障碍）' })
+      const problems: Problem[] = []
+      if (!story.title.trim()) problems.push({ field: 'title', code: 'SITE_TITLE_EMPTY', message: '标题不能为空，请填写标题' })
+      if (charLength(story.title) > SITE_TITLE_MAX) problems.push({ field: 'title', code: 'SITE_TITLE_TOO_LONG', message: `标题不能超过 ${SITE_TITLE_MAX} 字，请在“按渠道调整”中缩短标题` })
+      if (story.cover && !story.cover.alt.trim()) problems.push({ field: 'cover', code: 'SITE_COVER_ALT_MISSING', message: '封面图需要替代文字（无障碍），请在素材库中为封面图填写说明' })
       return problems
     },
     render: (story) => siteArticle(story),

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { htmlToPlainText, sanitizeHtml } from '../../../kernel/text/sanitize.js'
-import { call, ChannelError, requireCredential, type Channel, type ChannelContext, type ChannelStory } from './channel.js'
+import { call, ChannelError, requireCredential, type Channel, type ChannelContext, type ChannelStory, type Problem } from './channel.js'
 
 /**
  * Generic webhook: a JSON POST to the account's URL, signed so the receiver can trust it.
@@ -72,10 +72,10 @@ export function webhookChannel(): Channel {
     capabilities: { maxTitleLength: 200, maxTextLength: null, media: '以 URL 传递封面', isAsync: false, canUpdate: true, canWithdraw: true, isLocal: false },
     fields: { credentials: ['secret'], requiredCredentials: ['secret'], settings: ['url'] },
     validate(story, account) {
-      const problems = []
+      const problems: Problem[] = []
       const urlProblem = checkUrl(account.settings.url)
-      if (urlProblem) problems.push({ field: 'account.url', message: urlProblem })
-      if (!story.title.trim()) problems.push({ field: 'title', message: '标题不能为空' })
+      if (urlProblem) problems.push({ field: 'account.url', code: 'WEBHOOK_URL_INVALID', message: `${urlProblem}，请在账号管理中填写接收方提供的地址` })
+      if (!story.title.trim()) problems.push({ field: 'title', code: 'WEBHOOK_TITLE_EMPTY', message: '标题不能为空，请填写标题' })
       return problems
     },
     render: (story) => webhookPayload('publication.publish', story),

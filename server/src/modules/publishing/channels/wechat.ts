@@ -8,6 +8,7 @@ import { call, ChannelError, charLength, requireCredential, type Channel, type C
  * ours, WeChat shows no outside images); the cover as a permanent `thumb` material
  * (material/add_material); draft/add; freepublish/submit; the outcome by polling
  * freepublish/get or from the PUBLISHJOBFINISH callback; withdrawal with freepublish/delete.
+ * A submit whose answer was lost is reconciled with freepublish/batchget before any resubmit.
  * A published article cannot be edited through the API, so a correction is a notice.
  */
 
@@ -118,26 +119,87 @@ async function send(ctx: ChannelContext, story: ChannelStory, remote: Record<str
   }
 }
 
+/**
+ * How long after an unanswered freepublish/submit the article may still be on its way: WeChat
+ * checks it before it appears among the published ones. Only after this is a resubmit safe.
+ */
+export const SUBMIT_SETTLE_MS = 10 * 60_000
+// Clocks (ours and WeChat's update_time) may disagree; an article this much older still counts.
+const CLOCK_SKEW_MS = 60 * 60_000
+const BATCH_COUNT = 20
+const BATCH_MAX_PAGES = 10
+
+interface PublishedNews { title?: string; content_source_url?: string; thumb_media_id?: string; url?: string; is_deleted?: boolean }
+interface PublishedItem { article_id?: string; update_time?: number; content?: { news_item?: PublishedNews[] } }
+
+/**
+ * Looks for the article an unanswered freepublish/submit may have published, in the list of
+ * successfully published articles (freepublish/batchget). The list gives article_id, update_time
+ * and each article's news_item, but neither the draft's media_id nor the publish_id, so ours is
+ * recognised by what only it carries: the cover material uploaded for this send
+ * (thumb_media_id), with the story's 原文链接 (content_source_url) and title. The list comes
+ * newest first, so paging stops at a page older than the submit.
+ */
+async function findPublished(wx: ReturnType<typeof wechatClient>, { thumbMediaId, siteUrl, title, since }: {
+  thumbMediaId: string; siteUrl: string; title: string; since: Date
+}): Promise<{ articleId: string; url: string | null; isDeleted: boolean } | null> {
+  const oldest = since.getTime() - CLOCK_SKEW_MS
+  for (let page = 0; page < BATCH_MAX_PAGES; page++) {
+    // no_content 0: with 1 the documented answer leaves out `content`, which holds news_item.
+    const answer = await wx.api('/cgi-bin/freepublish/batchget', { json: { offset: page * BATCH_COUNT, count: BATCH_COUNT, no_content: 0 } })
+    const items = (answer.item ?? []) as PublishedItem[]
+    for (const item of items) {
+      const news = item.content?.news_item?.[0]
+      if (item.article_id && news?.thumb_media_id === thumbMediaId && news.content_source_url === siteUrl && news.title === title) {
+        return { articleId: item.article_id, url: news.url ?? null, isDeleted: news.is_deleted === true }
+      }
+    }
+    const isLastPage = items.length < BATCH_COUNT || (page + 1) * BATCH_COUNT >= Number(answer.total_count ?? 0)
+    if (isLastPage || items.every((i) => Number(i.update_time ?? 0) * 1000 < oldest)) return null
+  }
+  return null
+}
+
 async function steps(ctx: ChannelContext, story: ChannelStory, next: Record<string, unknown>): Promise<SendResult> {
   const wx = wechatClient(ctx)
   // Each step's result is kept on the publication (remote) by the runner when the job fails, so a
-  // retry after a crash resumes after the last finished step instead of redoing it.
+  // retry resumes after the last finished step instead of redoing it.
   if (!next.thumbMediaId) {
     if (!story.cover) throw new ChannelError({ code: 'WX_COVER_MISSING', message: '微信图文需要封面图', hint: '请为稿件设置封面后重新发布' })
     const bytes = await story.cover.read()
     const answer = await wx.api('/cgi-bin/material/add_material', { form: upload('cover.jpg', bytes, story.cover.contentType) }, '&type=thumb')
     next.thumbMediaId = answer.media_id
   }
-  let html = sanitizeHtml(story.bodyHtml, 'wechat').html
-  for (const match of [...html.matchAll(/<img[^>]*\ssrc="([^"]+)"/g)]) {
-    const src = match[1]
-    if (src.includes('mmbiz.qpic.cn')) continue
-    const image = await story.loadImage?.(src)
-    if (!image) { html = html.replace(match[0], match[0].replace(src, '')); continue }
-    const answer = await wx.api('/cgi-bin/media/uploadimg', { form: upload('image.jpg', image.bytes, image.contentType) })
-    html = html.split(src).join(String(answer.url))
+  if (next.submittedAt && !next.publishId) {
+    // An earlier attempt sent freepublish/submit and never learnt the answer (the process died or
+    // the connection broke): find out whether it published before deciding to submit again.
+    const found = await findPublished(wx, { thumbMediaId: String(next.thumbMediaId), siteUrl: story.siteUrl, title: story.title, since: new Date(String(next.submittedAt)) })
+    if (found?.isDeleted) {
+      // Published, then deleted on the platform by a person: sending it again is theirs to decide,
+      // and a new send starts from a new draft.
+      Object.assign(next, { draftMediaId: null, submittedAt: null, articleId: found.articleId })
+      throw new ChannelError({ code: 'WX_PUBLISH_5', message: '微信发布结果：发布成功后文章已被删除', hint: '如需恢复请重新发布' })
+    }
+    if (found) return { status: 'live', url: found.url, remote: { ...next, articleId: found.articleId } }
+    const waitedMs = ctx.now.getTime() - new Date(String(next.submittedAt)).getTime()
+    if (waitedMs < SUBMIT_SETTLE_MS) {
+      throw new ChannelError({
+        code: 'WX_SUBMIT_UNCONFIRMED', message: '上次提交发布后没有收到微信的答复，微信已发布列表中暂未找到这篇文章',
+        hint: '系统会稍后再次核对；确认没有发布后才会重新提交，不会重复发布', isRetryable: true, retryAfterMs: SUBMIT_SETTLE_MS - waitedMs,
+      })
+    }
+    // Not among the published long after the submit: it never took effect, so submit again.
   }
   if (!next.draftMediaId) {
+    let html = sanitizeHtml(story.bodyHtml, 'wechat').html
+    for (const match of [...html.matchAll(/<img[^>]*\ssrc="([^"]+)"/g)]) {
+      const src = match[1]
+      if (src.includes('mmbiz.qpic.cn')) continue
+      const image = await story.loadImage?.(src)
+      if (!image) { html = html.replace(match[0], match[0].replace(src, '')); continue }
+      const answer = await wx.api('/cgi-bin/media/uploadimg', { form: upload('image.jpg', image.bytes, image.contentType) })
+      html = html.split(src).join(String(answer.url))
+    }
     const answer = await wx.api('/cgi-bin/draft/add', {
       json: {
         articles: [{
@@ -148,7 +210,19 @@ async function steps(ctx: ChannelContext, story: ChannelStory, next: Record<stri
     })
     next.draftMediaId = answer.media_id
   }
-  const submitted = await wx.api('/cgi-bin/freepublish/submit', { json: { media_id: next.draftMediaId } })
+  // The draft is recorded durably before the submit: a process that dies between the submit and
+  // its answer leaves `submittedAt` without `publishId`, which the retry reconciles above.
+  Object.assign(next, { submittedAt: ctx.now.toISOString(), publishId: null })
+  await ctx.checkpoint?.({ thumbMediaId: next.thumbMediaId, draftMediaId: next.draftMediaId, submittedAt: next.submittedAt, publishId: null })
+  let submitted
+  try {
+    submitted = await wx.api('/cgi-bin/freepublish/submit', { json: { media_id: next.draftMediaId } })
+  } catch (error) {
+    // An answer with an error code means nothing was submitted: a later send need not reconcile.
+    // A network failure leaves it unknown, and the marker stays.
+    if (error instanceof ChannelError && error.code.startsWith('WX_')) next.submittedAt = null
+    throw error
+  }
   next.publishId = String(submitted.publish_id)
   return { status: 'awaiting_platform', remote: next }
 }

@@ -1,5 +1,5 @@
 import { htmlToPlainText } from '../../../kernel/text/sanitize.js'
-import { call, ChannelError, requireCredential, type Channel, type ChannelContext, type ChannelStory } from './channel.js'
+import { call, ChannelError, charLength, requireCredential, type Channel, type ChannelContext, type ChannelStory, type Problem } from './channel.js'
 
 /**
  * Weibo (新浪微博) through the open API's statuses/share: a text of at most 140 characters as
@@ -10,6 +10,7 @@ import { call, ChannelError, requireCredential, type Channel, type ChannelContex
 
 const DEFAULT_API = 'https://api.weibo.com'
 export const WEIBO_MAX = 140
+const WEIBO_TITLE_MAX = 100
 // Weibo shortens every link to a t.cn address, which counts as this many half-width characters.
 const LINK_HALF_WIDTHS = 20
 const PIC_MAX_BYTES = 5 * 1024 * 1024
@@ -25,17 +26,28 @@ export function weiboLength(text: string): number {
   return Math.ceil(halves / 2)
 }
 
-/** The post: title, then as much summary as fits, then the link to our story page. */
-export function weiboText(story: ChannelStory, { isCorrection = false } = {}): string {
+/**
+ * The post in its three parts: the 【title】 head, as much summary as fits (cut with an
+ * ellipsis), and the link to our story page. `isCut` says whether the summary was shortened.
+ */
+export function weiboParts(story: ChannelStory, { isCorrection = false } = {}): { head: string; summary: string; link: string; isCut: boolean } {
   const head = `${isCorrection ? '【更正】' : ''}【${story.title}】`
   const link = ` ${story.siteUrl}`
   const room = WEIBO_MAX - weiboLength(head + link)
   let summary = (story.correctionNote && isCorrection ? story.correctionNote : story.summary || htmlToPlainText(story.bodyHtml)).replace(/\s+/g, ' ').trim()
+  let isCut = false
   if (weiboLength(summary) > room) {
     const chars = [...summary]
     while (chars.length > 0 && weiboLength(chars.join('') + '…') > room) chars.pop()
     summary = chars.length > 0 ? `${chars.join('')}…` : ''
+    isCut = true
   }
+  return { head, summary, link, isCut }
+}
+
+/** The post: title, then as much summary as fits, then the link to our story page. */
+export function weiboText(story: ChannelStory, { isCorrection = false } = {}): string {
+  const { head, summary, link } = weiboParts(story, { isCorrection })
   return head + summary + link
 }
 
@@ -97,18 +109,37 @@ async function post(ctx: ChannelContext, story: ChannelStory, { isCorrection = f
 export function weiboChannel(): Channel {
   return {
     kind: 'weibo',
-    capabilities: { maxTitleLength: 100, maxTextLength: WEIBO_MAX, media: '一张图片（JPEG/GIF/PNG，小于 5 MB）', isAsync: false, canUpdate: false, canWithdraw: true, isLocal: false },
+    capabilities: { maxTitleLength: WEIBO_TITLE_MAX, maxTextLength: WEIBO_MAX, media: '一张图片（JPEG/GIF/PNG，小于 5 MB）', isAsync: false, canUpdate: false, canWithdraw: true, isLocal: false },
     fields: { credentials: ['accessToken'], requiredCredentials: ['accessToken'], settings: ['safeDomain', 'apiBase'] },
     validate(story, account) {
-      const problems = []
+      const problems: Problem[] = []
       const domain = safeDomainOf(account.settings)
-      if (!domain) problems.push({ field: 'account.safeDomain', message: '请在账号中填写微博应用的安全域名' })
-      else if (!isUnderDomain(story.siteUrl, domain)) problems.push({ field: 'siteUrl', message: `稿件链接 ${story.siteUrl} 不在微博安全域名 ${domain} 下` })
+      if (!domain) {
+        problems.push({ field: 'account.safeDomain', code: 'WEIBO_SAFE_DOMAIN_MISSING', message: '请在账号管理中填写微博应用的安全域名' })
+      } else if (!isUnderDomain(story.siteUrl, domain)) {
+        problems.push({
+          field: 'siteUrl', code: 'WEIBO_LINK_OUTSIDE_SAFE_DOMAIN',
+          message: `稿件链接 ${story.siteUrl} 不在微博安全域名 ${domain} 下，微博会拒绝这条发布；请在账号管理中把安全域名改为本站的域名`,
+        })
+      }
       const head = weiboLength(`【${story.title}】 ${story.siteUrl}`)
-      if (head > WEIBO_MAX) problems.push({ field: 'title', message: `标题加链接已有 ${head} 字，超过微博的 ${WEIBO_MAX} 字` })
+      if (head > WEIBO_MAX) {
+        problems.push({ field: 'title', code: 'WEIBO_TEXT_TOO_LONG', message: `标题加链接已有 ${head} 字，超过微博的 ${WEIBO_MAX} 字；请在“按渠道调整”中为微博写一个更短的标题` })
+      } else if (weiboParts(story).isCut) {
+        problems.push({ field: 'summary', code: 'WEIBO_SUMMARY_CUT', severity: 'warning', message: `摘要放不下微博的 ${WEIBO_MAX} 字，发出时会截断并加省略号；如需完整，请在“按渠道调整”中写一段更短的摘要` })
+      }
+      if (!story.cover) problems.push({ field: 'cover', code: 'WEIBO_NO_PICTURE', severity: 'warning', message: '稿件没有封面图，微博将只发文字；如需配图，请先为稿件设置封面' })
       return problems
     },
     render: (story) => ({ status: weiboText(story), hasPicture: Boolean(story.cover) }),
+    preview(story) {
+      const { head, summary, link } = weiboParts(story)
+      const text = head + summary + link
+      return {
+        title: story.title, titleLength: charLength(story.title), titleLimit: WEIBO_TITLE_MAX, summary, text, textLength: weiboLength(text), textLimit: WEIBO_MAX,
+        coverUrl: story.cover?.path ?? null, link: link.trim(),
+      }
+    },
     publish: (ctx, story) => post(ctx, story),
     async withdraw(ctx, { remote }) {
       if (!remote.id) throw new ChannelError({ code: 'WB_NO_ID', message: '没有微博编号，无法删除', hint: '请在微博手动删除' })
