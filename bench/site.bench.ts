@@ -5,8 +5,9 @@
  *
  * What is compared, so the ratio is fair:
  * - The app runs as in production, in its own process: `node bin/rongmei.js serve` on the seeded
- *   embedded database (default LOG_LEVEL=info, background workers on). The load generator
- *   (autocannon) runs in this process, never on the app's event loop.
+ *   embedded database (default LOG_LEVEL=info, background workers on). The load generator is
+ *   Debian's wrk (one thread) when installed, else autocannon in this process (BENCH_LOADGEN=
+ *   wrk|autocannon chooses); never on the app's event loop.
  * - nginx runs `worker_processes 1`, access log off, gzip off (the app does not compress either),
  *   serving the app's own bytes for each page (the content-length of both is checked equal) with
  *   the app's response headers added (CSP, helmet's security headers, Vary, Cache-Control, a
@@ -15,8 +16,8 @@
  *   answers before the framework), nginx from the page cache of the OS.
  * - The machine's cores are shared by the app or nginx and autocannon; app and nginx are measured
  *   alternately over BENCH_ROUNDS rounds and the median of each is reported, so background load
- *   weighs on both alike. On a 2-core machine autocannon (one Node thread) can itself be the
- *   ceiling for nginx: then the ratio flatters the app, and the header says how many cores there were.
+ *   weighs on both alike. On a 2-core machine autocannon (one Node thread) is itself the ceiling
+ *   for nginx (measured: both at ~21,000 req/s, ratio 1.01), which flatters the app; wrk is not.
  *
  * Seeding writes the 10,000 stories with batched SQL (the same rows and search terms the site
  * publisher writes, see site.publisher.ts), then one revision bump.
@@ -47,6 +48,36 @@ import { seedDemo } from '../server/src/seed/demo.js'
 interface AutocannonResult { requests: { average: number; total: number }; latency: { p99: number; average: number }; non2xx: number; errors: number }
 type Autocannon = (o: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => Promise<AutocannonResult>
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
+
+/** wrk (Debian's, written in C) when installed: autocannon, one Node thread, tops out near nginx's rate on 2 cores. */
+function wrkBinary(): string | null {
+  const which = spawnSync('which', ['wrk'], { encoding: 'utf8' })
+  return which.status === 0 ? which.stdout.trim() : null
+}
+const LOADGEN = process.env.BENCH_LOADGEN ?? (wrkBinary() ? 'wrk' : 'autocannon')
+
+/** wrk's `--latency` figure ("2.31ms", "850.00us", "1.02s") in milliseconds. */
+function wrkMs(value: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(value)
+  if (!m) return Number.NaN
+  const n = Number(m[1])
+  return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n
+}
+
+/** One wrk run (one thread, so the other core is the server's), read into autocannon's shape. */
+function runWrk(url: string, duration: number): AutocannonResult {
+  const out = spawnSync(wrkBinary()!, ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '--latency', url], { encoding: 'utf8' })
+  if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`)
+  const text = out.stdout
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1])
+  const total = Number(/(\d+) requests in/.exec(text)?.[1])
+  const p99 = wrkMs(/^\s+99%\s+(\S+)/m.exec(text)?.[1] ?? '')
+  const avg = wrkMs(/Latency\s+(\S+)/.exec(text)?.[1] ?? '')
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0)
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
+  const errors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0
+  return { requests: { average: rate, total }, latency: { p99: Math.round(p99 * 100) / 100, average: avg }, non2xx, errors }
+}
 
 const STORIES = Number(process.env.BENCH_STORIES ?? 10_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -139,7 +170,7 @@ async function seedStories(db: Awaited<ReturnType<typeof openPGlite>>, centerId:
 interface Row { app: AutocannonResult[]; nginx: AutocannonResult[] }
 
 async function main(): Promise<void> {
-  console.log(`Public site: ${STORIES} published stories, autocannon ${CONNECTIONS} connections × ${SECONDS} s × ${ROUNDS} rounds on loopback, ${os.cpus().length} cores shared with the load generator`)
+  console.log(`Public site: ${STORIES} published stories, ${LOADGEN === 'wrk' ? 'wrk (1 thread)' : 'autocannon'} ${CONNECTIONS} connections × ${SECONDS} s × ${ROUNDS} rounds on loopback, ${os.cpus().length} cores shared with the load generator`)
   const dataDir = path.join(dir, 'data')
   const db = await openPGlite(dataDir)
   await migrate(db)
@@ -227,7 +258,7 @@ ${headersForNginx.map(([h, v]) => `      add_header ${h} ${quote(v)};`).join('\n
     }
 
     const rows: Record<string, Row> = Object.fromEntries(Object.keys(pages).map((n) => [n, { app: [], nginx: [] }]))
-    const run = (url: string, duration: number) => autocannon({ url, connections: CONNECTIONS, duration })
+    const run = async (url: string, duration: number) => (LOADGEN === 'wrk' ? runWrk(url, duration) : autocannon({ url, connections: CONNECTIONS, duration }))
     for (const [name, p] of Object.entries(pages)) {
       await run(base + p, 2) // warm-up: JIT and the page cache
       if (nginxProcess) await run(`http://127.0.0.1:${nginxPort}/${name}.html`, 2)
@@ -239,7 +270,9 @@ ${headersForNginx.map(([h, v]) => `      add_header ${h} ${quote(v)};`).join('\n
       }
     }
     // How many of the app's measured requests the fast path answered (the rest took the framework: one a second per center re-reads the revision).
-    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text()
+    // Twice at most: while wrk ran (spawnSync) the app closed this process's idle keep-alive socket.
+    const readMetrics = () => fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+    const metrics = await (await readMetrics().catch(readMetrics)).text()
     const fastHits = Number(/^rongmei_site_fast_path_hits_total (\d+)/m.exec(metrics)?.[1] ?? 0)
     const appRequests = Object.values(rows).reduce((sum, row) => sum + row.app.reduce((s, r) => s + r.requests.total, 0), 0)
     console.log(`  fast path: ${fastHits} hits for ${appRequests} measured app requests (warm-up included in the hits)`)
