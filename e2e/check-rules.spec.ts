@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { E2E_PASSWORD, launchBrowser, startServer, type RunningServer } from './server.js'
+import { launchBrowser, openConsoleAs, startServer, type RunningServer } from './server.js'
 
 const shotsDir = path.resolve('test-results/screenshots')
 
@@ -26,15 +26,7 @@ describe('check rules console', () => {
   })
 
   async function openAs(username: string, viewport = { width: 1366, height: 860 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    const page = await context.newPage()
-    page.on('pageerror', (error) => { throw error })
-    await page.goto(`${server.baseUrl}/console/login`)
-    await page.getByLabel('用户名').fill(username)
-    await page.getByLabel('密码').fill(E2E_PASSWORD)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('dashboard-greeting').waitFor()
-    return page
+    return openConsoleAs(browser, server.baseUrl, username, { viewport: viewport })
   }
 
   it('lets the chief add an own term, save a version and see it flag text at once', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { AxeBuilder } from '@axe-core/playwright'
 import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { E2E_PASSWORD, launchBrowser, startServer, type RunningServer } from './server.js'
+import { E2E_PASSWORD, launchBrowser, openConsoleAs, startServer, type RunningServer } from './server.js'
 
 const shotsDir = path.resolve('test-results/screenshots')
 const desktop = { width: 1366, height: 900 }
@@ -63,15 +63,7 @@ describe('publishing console', () => {
   }
 
   async function openAs(username: string, viewport = desktop): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    const page = await context.newPage()
-    page.on('pageerror', (error) => { throw error })
-    await page.goto(`${server.baseUrl}/console/login`)
-    await page.getByLabel('用户名').fill(username)
-    await page.getByLabel('密码').fill(E2E_PASSWORD)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('dashboard-greeting').waitFor()
-    return page
+    return openConsoleAs(browser, server.baseUrl, username, { viewport: viewport })
   }
 
   async function expectAccessible(page: Page) {
@@ -306,6 +298,8 @@ describe('publishing console', () => {
     await page.goto(`${server.baseUrl}/console/stories/${draft.id as string}`)
     await page.getByTestId('story-publish').click()
     await page.getByTestId('publish-blocked').filter({ hasText: '尚未终审签发' }).waitFor()
+    // Playwright counts an element at opacity 0 as visible: wait for the modal's opening motion to end.
+    await expect.poll(() => page.locator('.ant-modal').evaluate((el) => getComputedStyle(el).opacity)).toBe('1')
     await page.screenshot({ path: path.join(shotsDir, 'publishing-dialog-blocked-390.png') })
     await page.context().close()
   }, 60_000)

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 
 export const E2E_PASSWORD = 'E2e-Demo-Pass-1'
@@ -80,4 +80,22 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+}
+
+/**
+ * A new browser context signed in to the console as a demo user (zh-CN, Asia/Shanghai), on the
+ * dashboard. A page error fails the test that caused it.
+ */
+export async function openConsoleAs(browser: Browser, baseUrl: string, username: string, {
+  viewport = { width: 1366, height: 900 }, acceptDownloads = false,
+}: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads })
+  const page = await context.newPage()
+  page.on('pageerror', (error) => { throw error })
+  await page.goto(`${baseUrl}/console/login`)
+  await page.getByLabel('用户名').fill(username)
+  await page.getByLabel('密码').fill(E2E_PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('dashboard-greeting').waitFor()
+  return page
 }

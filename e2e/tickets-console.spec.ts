@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { E2E_PASSWORD, launchBrowser, startServer, type RunningServer } from './server.js'
+import { launchBrowser, openConsoleAs, startServer, type RunningServer } from './server.js'
 
 const shotsDir = path.resolve('test-results/screenshots')
 const desktop = { width: 1366, height: 900 }
@@ -34,15 +34,7 @@ describe('tickets console', () => {
   })
 
   async function openAs(username: string, viewport = desktop): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-    const page = await context.newPage()
-    page.on('pageerror', (error) => { throw error })
-    await page.goto(`${server.baseUrl}/console/login`)
-    await page.getByLabel('用户名').fill(username)
-    await page.getByLabel('密码').fill(E2E_PASSWORD)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('dashboard-greeting').waitFor()
-    return page
+    return openConsoleAs(browser, server.baseUrl, username, { viewport: viewport, acceptDownloads: true })
   }
 
   async function shoot(page: Page, name: string) {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { E2E_PASSWORD, launchBrowser, startServer, type RunningServer } from './server.js'
+import { launchBrowser, openConsoleAs, startServer, type RunningServer } from './server.js'
 
 /**
  * 留言设置 for the people who only read it: a department handler sees the catalogue, the reply
@@ -19,17 +19,7 @@ describe('tickets settings, read-only for departments', () => {
     await server?.stop()
   })
 
-  async function openAs(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    const page = await context.newPage()
-    page.on('pageerror', (error) => { throw error })
-    await page.goto(`${server.baseUrl}/console/login`)
-    await page.getByLabel('用户名').fill(username)
-    await page.getByLabel('密码').fill(E2E_PASSWORD)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('dashboard-greeting').waitFor()
-    return page
-  }
+  const openAs = (username: string): Promise<Page> => openConsoleAs(browser, server.baseUrl, username)
 
   it('shows a department handler the catalogue, templates and time limits without a way to change them', async () => {
     const page = await openAs('district-a.handler')

@@ -5,7 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright'
 import sharp from 'sharp'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { E2E_PASSWORD, launchBrowser, startServer, type RunningServer } from './server.js'
+import { launchBrowser, openConsoleAs, startServer, type RunningServer } from './server.js'
 
 const shotsDir = path.resolve('test-results/screenshots')
 const desktop = { width: 1366, height: 900 }
@@ -51,15 +51,7 @@ describe('citizens\' messages on the public site', () => {
   }
 
   async function openAs(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: desktop, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    const page = await context.newPage()
-    page.on('pageerror', (error) => { throw error })
-    await page.goto(`${server.baseUrl}/console/login`)
-    await page.getByLabel('用户名').fill(username)
-    await page.getByLabel('密码').fill(E2E_PASSWORD)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('dashboard-greeting').waitFor()
-    return page
+    return openConsoleAs(browser, server.baseUrl, username, { viewport: desktop })
   }
 
   async function expectAccessible(page: Page, name: string) {

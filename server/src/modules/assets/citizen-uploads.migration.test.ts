@@ -3,14 +3,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openPGlite, openPostgres, type Database } from '../../db/database.js'
 import { migrate, migrationsDir, readMigrations } from '../../db/migrate.js'
 import { inScope, systemScope } from '../../db/scope.js'
 import { appendAudit, verifyAuditChain } from '../../kernel/audit.js'
 import { syncBuiltinRoles } from '../identity/builtin-roles.js'
-import { TEST_DATABASE_URL, testDbKind } from '../../../test/harness.js'
+import { emptyPostgresDatabase } from '../../../test/factories/cli.js'
+import { testDbKind } from '../../../test/harness.js'
 
 /**
  * 0011_public_uploads.sql on a database that ran the code before it: the per-center account
@@ -29,20 +29,11 @@ async function databaseAt(count: number): Promise<{ db: Database; drop(): Promis
     db = await openPGlite('memory://')
     drop = () => db.close()
   } else {
-    const name = `rongmei_t_${crypto.randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(TEST_DATABASE_URL)
-    url.pathname = `/${name}`
-    db = await openPostgres(url.toString(), { poolSize: 2 })
+    const empty = await emptyPostgresDatabase()
+    db = await openPostgres(empty.url, { poolSize: 2 })
     drop = async () => {
       await db.close()
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
+      await empty.drop()
     }
   }
   await migrateUpTo(db, count)

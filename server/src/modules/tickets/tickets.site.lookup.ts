@@ -103,14 +103,20 @@ ${lookupForm(center, o)}
 
   const wrongCode = '查询码或手机号后 4 位不正确，请核对后再试。'
 
+  /** The lookup code and the phone's last 4 digits as the citizen typed them, tidied. */
+  const lookupCredentials = (body: Fields) => {
+    const code = String(body.lookupCode ?? '').trim().toUpperCase()
+    const last4 = String(body.phoneLast4 ?? '').trim()
+    return { code, last4, isWellFormed: LOOKUP_RE.test(code) && /^\d{4}$/.test(last4) }
+  }
+
   site.post<{ Params: { center: string } }>('/s/:center/tickets/lookup', {
     schema: { hide: true }, config: { rateLimit: writeLimit },
   }, async (request, reply) => {
     const center = await resolvePublicCenter(db, request.params.center)
     const body = (request.body ?? {}) as Fields
-    const code = String(body.lookupCode ?? '').trim().toUpperCase()
-    const last4 = String(body.phoneLast4 ?? '').trim()
-    if (!LOOKUP_RE.test(code) || !/^\d{4}$/.test(last4)) {
+    const { code, last4, isWellFormed } = lookupCredentials(body)
+    if (!isWellFormed) {
       return sendForm(reply, lookupPage(request, center, { code: code.slice(0, 10), last4: last4.slice(0, 4), error: '请填写 10 位查询码和手机号后 4 位数字。' }), 400)
     }
     try {
@@ -127,9 +133,8 @@ ${lookupForm(center, o)}
   }, async (request, reply) => {
     const center = await resolvePublicCenter(db, request.params.center)
     const body = (request.body ?? {}) as Fields
-    const code = String(body.lookupCode ?? '').trim().toUpperCase()
-    const last4 = String(body.phoneLast4 ?? '').trim()
-    if (!LOOKUP_RE.test(code) || !/^\d{4}$/.test(last4)) return sendForm(reply, lookupPage(request, center, { error: '请先输入查询码和手机号后 4 位。' }), 400)
+    const { code, last4, isWellFormed } = lookupCredentials(body)
+    if (!isWellFormed) return sendForm(reply, lookupPage(request, center, { error: '请先输入查询码和手机号后 4 位。' }), 400)
     const rating = String(body.rating ?? '')
     const comment = String(body.comment ?? '').trim()
     try {
