@@ -25,6 +25,7 @@
  *   npx tsx bench/site.bench.ts            (or: npm run bench:site)
  *   BENCH_STORIES=2000 BENCH_SECONDS=5 BENCH_ROUNDS=1 npx tsx bench/site.bench.ts   for a quicker run
  *   BENCH_CPU_PROF=1 …   writes a V8 CPU profile of the app process (--cpu-prof) and prints where
+ *   BENCH_PLANS=1 …      prints EXPLAIN ANALYZE of the search ranking statement
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -34,15 +35,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import type { Insertable } from 'kysely'
+import { CompiledQuery, type Insertable, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
 import type { SiteArticlesTable } from '../server/src/db/schema/site.js'
 import { openPGlite } from '../server/src/db/database.js'
 import { migrate } from '../server/src/db/migrate.js'
 import { inScope, systemScope, tenantScope } from '../server/src/db/scope.js'
 import { syncBuiltinRoles } from '../server/src/modules/identity/builtin-roles.js'
 import { htmlToPlainText, sanitizeHtml } from '../server/src/kernel/text/sanitize.js'
-import { countTerms, indexTokens } from '../server/src/kernel/text/segment.js'
-import { bumpRevision } from '../server/src/modules/site/site.store.js'
+import { countTerms, indexTokens, queryTokens } from '../server/src/kernel/text/segment.js'
+import { bumpRevision, findListed, searchArticles, searchStats } from '../server/src/modules/site/site.store.js'
 import { seedDemo } from '../server/src/seed/demo.js'
 
 interface AutocannonResult { requests: { average: number; total: number }; latency: { p99: number; average: number }; non2xx: number; errors: number }
@@ -167,6 +168,41 @@ async function seedStories(db: Awaited<ReturnType<typeof openPGlite>>, centerId:
   return middleStoryId
 }
 
+/** Where an uncached search's time goes, in this process on the same database: ranking, then the rows for the page. */
+async function searchBreakdown(db: Awaited<ReturnType<typeof openPGlite>>, centerId: string): Promise<void> {
+  const scope = tenantScope(centerId)
+  const runs = 10
+  const countStarted = process.hrtime.bigint()
+  const stats = await inScope(db, scope, (trx) => searchStats(trx, scope, { centerId }))
+  const countMs = Number(process.hrtime.bigint() - countStarted) / 1e6
+  let rankMs = 0
+  let rowsMs = 0
+  for (let i = 0; i < runs; i++) {
+    const terms = queryTokens(`${words[i % words.length]} ${words[(i + 5) % words.length]}`)
+    const t0 = process.hrtime.bigint()
+    const { hits } = await inScope(db, scope, (trx) => searchArticles(trx, scope, { centerId, terms, stats, limit: 10, offset: 0 }))
+    const t1 = process.hrtime.bigint()
+    await inScope(db, scope, (trx) => findListed(trx, scope, { centerId, storyIds: hits.map((h) => h.storyId) }))
+    rankMs += Number(t1 - t0) / 1e6
+    rowsMs += Number(process.hrtime.bigint() - t1) / 1e6
+  }
+  // The statistics are counted once per site revision (site.service.ts); the ranking below is what every search pays.
+  console.log(`  search breakdown (in process, two words): ranking ${(rankMs / runs).toFixed(1)} ms, page rows ${(rowsMs / runs).toFixed(1)} ms; counting the statistics ${countMs.toFixed(1)} ms once per site revision`)
+  if (!process.env.BENCH_PLANS) return
+  // BENCH_PLANS=1: the ranking statement's plan, as Kysely compiles it, with the same parameters.
+  const nodes: Array<{ node: RootOperationNode; queryId: PluginTransformQueryArgs['queryId'] }> = []
+  const plugin: KyselyPlugin = {
+    transformQuery(args: PluginTransformQueryArgs) { nodes.push({ node: args.node, queryId: args.queryId }); return args.node },
+    async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> { return args.result },
+  }
+  const recording = { ...db, kysely: db.kysely.withPlugin(plugin) }
+  const terms = queryTokens(`${words[0]} ${words[5]}`)
+  await inScope(recording, scope, (trx) => searchArticles(trx, scope, { centerId, terms, stats, limit: 10, offset: 0 }))
+  const ranking = nodes.map((n) => db.kysely.getExecutor().compileQuery(n.node, n.queryId)).find((q) => q.sql.includes('postings'))!
+  const plan = await inScope(db, scope, (trx) => trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${ranking.sql}`, [...ranking.parameters])))
+  console.log(plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'))
+}
+
 interface Row { app: AutocannonResult[]; nginx: AutocannonResult[] }
 
 async function main(): Promise<void> {
@@ -180,6 +216,7 @@ async function main(): Promise<void> {
   const started = Date.now()
   const storyId = await seedStories(db, centerId)
   console.log(`  seeded ${STORIES} stories with batched SQL in ${((Date.now() - started) / 1000).toFixed(1)} s (search terms included)`)
+  await searchBreakdown(db, centerId)
   // The embedded database belongs to one process at a time: the app opens it next.
   await db.close()
 

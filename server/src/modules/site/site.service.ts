@@ -13,6 +13,19 @@ export function createSiteReader({ db }: { db: Database }) {
     return inScope(db, scope, (trx) => fn(trx, scope))
   }
 
+  // BM25's collection statistics per center, for the site revision they were counted at: every
+  // publication, correction and withdrawal bumps the revision in its own transaction, so a kept
+  // count is exact, and counting (a scan of the center's stories) happens once per change, not per search.
+  const statsByCenter = new Map<string, { revision: string; stats: store.SearchStats }>()
+  async function searchStats(trx: Parameters<Parameters<typeof inScope>[2]>[0], scope: ReturnType<typeof tenantScope>, centerId: string): Promise<store.SearchStats> {
+    const { revision } = await store.readState(trx, scope, centerId)
+    const known = statsByCenter.get(centerId)
+    if (known?.revision === revision) return known.stats
+    const stats = await store.searchStats(trx, scope, { centerId })
+    statsByCenter.set(centerId, { revision, stats })
+    return stats
+  }
+
   return {
     /** The home page: the latest stories, a few per column, and the most used tags. */
     home: (centerId: string, { columns, latest, perColumn }: { columns: readonly string[]; latest: number; perColumn: number }) => read(centerId, async (trx, scope) => ({
@@ -32,7 +45,9 @@ export function createSiteReader({ db }: { db: Database }) {
     /** BM25 search (OR over the query's words); results come back in rank order with their text for snippets. */
     search: (centerId: string, { q, section, from, to, limit, offset }: { q: string; section?: string; from?: Date; to?: Date; limit: number; offset: number }) => read(centerId, async (trx, scope) => {
       const terms = queryTokens(q).slice(0, 16)
-      const { hits, total } = await store.searchArticles(trx, scope, { centerId, terms, section, from, to, limit, offset })
+      if (terms.length === 0) return { terms, total: 0, results: [] }
+      const stats = await searchStats(trx, scope, centerId)
+      const { hits, total } = await store.searchArticles(trx, scope, { centerId, terms, stats, section, from, to, limit, offset })
       const rows = await store.findListed(trx, scope, { centerId, storyIds: hits.map((h) => h.storyId) })
       const byId = new Map(rows.map((r) => [r.story_id, r]))
       return { terms, total, results: hits.map((h) => byId.get(h.storyId)).filter((r): r is NonNullable<typeof r> => Boolean(r)) }

@@ -199,17 +199,31 @@ const B = 0.75
 /** Candidates scored per query: a very common word must not make one search rank the whole site. */
 export const SEARCH_CANDIDATES = 2000
 
+/** BM25's collection statistics: how many stories the center's website holds and their mean length. */
+export interface SearchStats { n: number; avgdl: number }
+
+/** Counts the center's website stories and their mean length (a scan of the center's stories: cache it). */
+export async function searchStats(trx: Tx, scope: TenantScope, { centerId }: { centerId: string }): Promise<SearchStats> {
+  requireTenantScope(scope)
+  const row = await trx.selectFrom('site_articles')
+    .select([sql<number>`count(*)::float8`.as('n'), sql<number>`coalesce(avg(doc_len), 1)::float8`.as('avgdl')])
+    .where('tenant_id', '=', centerId).where('is_on_website', '=', true).executeTakeFirstOrThrow()
+  return { n: Number(row.n), avgdl: Number(row.avgdl) }
+}
+
 /**
  * BM25 over the center's website stories with OR semantics (DESIGN.md): each story holding any
  * query term scores Σ idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)). Document frequencies
  * come from site_terms at query time; each term contributes at most SEARCH_CANDIDATES postings
- * (its highest frequencies), which bounds the work of a word found in every story.
- * The CTEs are MATERIALIZED so the plan does not depend on table statistics: without them (a
- * fresh PGlite is never analysed) the planner re-ran the statistics once per candidate row.
+ * (its highest frequencies, read in the order of site_terms_ranked), which bounds the work of a
+ * word found in every story. The collection statistics (`stats`) come from the caller, who keeps
+ * them: counting them here made every search read the whole site.
+ * The CTE is MATERIALIZED so the plan does not depend on table statistics: without it (a fresh
+ * PGlite is never analysed) the planner re-ran the postings once per candidate row.
  * @returns story ids with scores, best first, and how many stories matched in all.
  */
-export async function searchArticles(trx: Tx, scope: TenantScope, { centerId, terms, section, from, to, limit, offset }: {
-  centerId: string; terms: string[]; section?: string; from?: Date; to?: Date; limit: number; offset: number
+export async function searchArticles(trx: Tx, scope: TenantScope, { centerId, terms, stats, section, from, to, limit, offset }: {
+  centerId: string; terms: string[]; stats: SearchStats; section?: string; from?: Date; to?: Date; limit: number; offset: number
 }): Promise<{ hits: Array<{ storyId: string; score: number }>; total: number }> {
   requireTenantScope(scope)
   if (terms.length === 0) return { hits: [], total: 0 }
@@ -220,19 +234,18 @@ export async function searchArticles(trx: Tx, scope: TenantScope, { centerId, te
     ...(to ? [sql`a.published_at < ${to}`] : []),
   ], sql` and `)
   const result = await sql<{ story_id: string; score: number; total: string }>`
-    with stats as materialized (
-      select count(*)::float8 as n, coalesce(avg(doc_len), 1)::float8 as avgdl
-      from site_articles where tenant_id = ${centerId} and is_on_website
+    with stats as (
+      select ${stats.n}::float8 as n, ${stats.avgdl}::float8 as avgdl
     ), postings as materialized (
       select t.term, p.story_id, p.tf::float8 as tf, count(*) over (partition by t.term)::float8 as df
       from unnest(${terms}::text[]) as t(term)
       cross join lateral (
         select st.story_id, st.tf from site_terms st
         where st.tenant_id = ${centerId} and st.term = t.term
-        order by st.tf desc limit ${SEARCH_CANDIDATES}) p
+        order by st.tf desc, st.story_id limit ${SEARCH_CANDIDATES}) p
     ), scored as (
       select p.story_id,
-        sum(ln(1 + (s.n - p.df + 0.5) / (p.df + 0.5)) * p.tf * ${sql.raw(String(K1 + 1))}
+        sum(ln(1 + (greatest(s.n, p.df) - p.df + 0.5) / (p.df + 0.5)) * p.tf * ${sql.raw(String(K1 + 1))}
           / (p.tf + ${sql.raw(String(K1))} * (1 - ${sql.raw(String(B))} + ${sql.raw(String(B))} * a.doc_len / greatest(s.avgdl, 1))))::float8 as score
       from postings p
       cross join stats s

@@ -162,6 +162,21 @@ describe('public site', () => {
     expect(none.body).toContain('/s/district-a/tickets/new')
   })
 
+  it('ranks right after the site grows: the collection statistics follow each publication', async () => {
+    // The first search counts the site and keeps the count for this revision; more stories holding
+    // the word than that count then arrive. Their scores must stay finite and ordered by weight.
+    expect((await get(`/s/district-a/search?q=${encodeURIComponent('蓝莓节')}`)).body).toContain('没有找到')
+    const headline = article({ title: '蓝莓节开幕', summary: '蓝莓节迎来游客', bodyHtml: '<p>第五届蓝莓节今天开幕，蓝莓节期间有采摘活动。</p>', section: '统计测试' })
+    const mentions = Array.from({ length: 30 }, (_, i) => article({ title: `乡村新闻第${i + 1}期`, bodyHtml: `<p>本期简讯：村里的蓝莓节筹备第${i + 1}次会议召开，相关工作有序推进。</p>`, section: '统计测试' }))
+    for (const a of [...mentions, headline]) await publish(a)
+    const res = await get(`/s/district-a/search?q=${encodeURIComponent('蓝莓节')}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('找到 31 篇相关稿件')
+    expect(res.body).not.toContain('NaN')
+    const first = /\/s\/district-a\/stories\/([0-9a-f-]{36})/.exec(res.body.slice(res.body.indexOf('找到 31 篇')))?.[1]
+    expect(first).toBe(headline.storyId)
+  })
+
   it('bounds public input: long queries, bad dates, page numbers, odd ids', async () => {
     expect((await get(`/s/district-a/search?q=${'长'.repeat(101)}`)).statusCode).toBe(400)
     expect((await get(`/s/district-a/search?q=${'长'.repeat(100)}`)).statusCode).toBe(200)
