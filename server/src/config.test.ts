@@ -34,3 +34,15 @@ describe('configuration: the public URL', () => {
     expect(loadConfig(env, { publicUrl: 'https://a.example.cn/' }).publicUrl).toBe('https://a.example.cn')
   })
 })
+
+describe('configuration: maintenance of the embedded database', () => {
+  const env = { NODE_ENV: 'test', RONGMEI_DATA_DIR: '/tmp/rongmei-config-test' }
+
+  it('runs a round every 6 hours unless told otherwise; 0 switches it off; nonsense stops the start', () => {
+    expect(loadConfig(env).embeddedMaintenanceHours).toBe(6)
+    expect(loadConfig({ ...env, RONGMEI_EMBEDDED_MAINTENANCE_HOURS: '0' }).embeddedMaintenanceHours).toBe(0)
+    expect(loadConfig({ ...env, RONGMEI_EMBEDDED_MAINTENANCE_HOURS: '1.5' }).embeddedMaintenanceHours).toBe(1.5)
+    expect(() => loadConfig({ ...env, RONGMEI_EMBEDDED_MAINTENANCE_HOURS: 'nightly' })).toThrow(/embeddedMaintenanceHours: must be number/)
+    expect(() => loadConfig({ ...env, RONGMEI_EMBEDDED_MAINTENANCE_HOURS: '-1' })).toThrow(/embeddedMaintenanceHours: must be >= 0/)
+  })
+})

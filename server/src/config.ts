@@ -21,6 +21,8 @@ const ConfigSchema = Type.Object({
   trustProxy: Type.Boolean(),
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
   loginRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Embedded database only: hours between rounds of VACUUM (ANALYZE) over every table (0: never; db/maintenance.ts). */
+  embeddedMaintenanceHours: Type.Number({ minimum: 0, maximum: 24 * 30 }),
   /** Per client IP and minute: citizens' submissions, lookups and ratings (reads get 12 times as many). */
   publicRateLimitPerMinute: Type.Integer({ minimum: 1 }),
   /** Per client IP and minute: Open311 GeoReport requests. */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: flag(env.RONGMEI_TRUST_PROXY, false),
     bodyLimitBytes: int(env.RONGMEI_BODY_LIMIT_BYTES, 1024 * 1024),
     loginRateLimitPerMinute: int(env.RONGMEI_LOGIN_RATE_LIMIT, 20),
+    embeddedMaintenanceHours: env.RONGMEI_EMBEDDED_MAINTENANCE_HOURS ? Number(env.RONGMEI_EMBEDDED_MAINTENANCE_HOURS) : 6,
     publicRateLimitPerMinute: int(env.RONGMEI_PUBLIC_RATE_LIMIT, 10),
     open311RateLimitPerMinute: int(env.RONGMEI_OPEN311_RATE_LIMIT, 120),
     docxMaxBytes: int(env.RONGMEI_DOCX_MAX_BYTES, 20 * 1024 * 1024),

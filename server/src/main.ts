@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
 import { openDatabase, type Database } from './db/database.js'
+import { maintenanceJobs } from './db/maintenance.js'
 import { migrate } from './db/migrate.js'
 import { openReadyDatabase } from './db/open.js'
 import { cliCommands } from './cli/index.js'
@@ -40,7 +41,8 @@ async function serve(config: Config, { isSeedingDemoIfEmpty = false, hasWorkers 
   const app = await buildApp({ config, db })
   // RONGMEI_METRICS_PORT: /metrics on a listener of its own, kept off the public network.
   const metricsServer = await startMetricsServer(app, config)
-  const workers = hasWorkers ? startWorkers({ db, handlers: handlerMap(), jobs: periodicJobs.map((make) => make({ db })), onError: (err) => app.log.error({ err }, 'background work failed') }) : null
+  const jobs = [...periodicJobs.map((make) => make({ db })), ...maintenanceJobs(db, config)]
+  const workers = hasWorkers ? startWorkers({ db, handlers: handlerMap(), jobs, onError: (err) => app.log.error({ err }, 'background work failed') }) : null
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     await workers?.stop()
