@@ -16,8 +16,8 @@
  */
 import crypto from 'node:crypto'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { openPGlite, openPostgres, type Database } from '../server/src/db/database.js'
+import { createServerDatabase } from '../server/test/server-database.js'
 import { migrate } from '../server/src/db/migrate.js'
 import { inScope, systemScope, tenantScope } from '../server/src/db/scope.js'
 import { syncBuiltinRoles } from '../server/src/modules/identity/builtin-roles.js'
@@ -45,22 +45,13 @@ async function openFresh(): Promise<{ db: Database; label: 'pglite' | 'postgres'
     const db = await openPGlite('memory://')
     return { db, label: 'pglite', drop: () => db.close() }
   }
-  const name = `rongmei_bench_${crypto.randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: SERVER_URL })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(SERVER_URL)
-  url.pathname = `/${name}`
-  const db = await openPostgres(url.toString(), { poolSize: 2 })
+  const created = await createServerDatabase(SERVER_URL, { prefix: 'rongmei_bench' })
+  const db = await openPostgres(created.url, { poolSize: 2 })
   return {
     db, label: 'postgres',
     async drop() {
       await db.close()
-      const client = new pg.Client({ connectionString: SERVER_URL })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
+      await created.drop()
     },
   }
 }

@@ -35,7 +35,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { CompiledQuery, type Insertable, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
+import { CompiledQuery, type Insertable } from 'kysely'
 import type { SiteArticlesTable } from '../server/src/db/schema/site.js'
 import { openPGlite } from '../server/src/db/database.js'
 import { migrate } from '../server/src/db/migrate.js'
@@ -45,6 +45,7 @@ import { htmlToPlainText, sanitizeHtml } from '../server/src/kernel/text/sanitiz
 import { countTerms, indexTokens, queryTokens } from '../server/src/kernel/text/segment.js'
 import { bumpRevision, findListed, searchArticles, searchStats } from '../server/src/modules/site/site.store.js'
 import { seedDemo } from '../server/src/seed/demo.js'
+import { statementRecorder } from './statements.js'
 
 interface AutocannonResult { requests: { average: number; total: number }; latency: { p99: number; average: number }; non2xx: number; errors: number }
 type Autocannon = (o: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => Promise<AutocannonResult>
@@ -190,15 +191,11 @@ async function searchBreakdown(db: Awaited<ReturnType<typeof openPGlite>>, cente
   console.log(`  search breakdown (in process, two words, ${label}): ranking ${(rankMs / runs).toFixed(1)} ms, page rows ${(rowsMs / runs).toFixed(1)} ms; counting the statistics ${countMs.toFixed(1)} ms once per site revision`)
   if (!process.env.BENCH_PLANS || label.startsWith('never')) return
   // BENCH_PLANS=1: the ranking statement's plan, as Kysely compiles it, with the same parameters.
-  const nodes: Array<{ node: RootOperationNode; queryId: PluginTransformQueryArgs['queryId'] }> = []
-  const plugin: KyselyPlugin = {
-    transformQuery(args: PluginTransformQueryArgs) { nodes.push({ node: args.node, queryId: args.queryId }); return args.node },
-    async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> { return args.result },
-  }
-  const recording = { ...db, kysely: db.kysely.withPlugin(plugin) }
+  const rec = statementRecorder()
+  const recording = { ...db, kysely: db.kysely.withPlugin(rec.plugin) }
   const terms = queryTokens(`${words[0]} ${words[5]}`)
   await inScope(recording, scope, (trx) => searchArticles(trx, scope, { centerId, terms, stats, limit: 10, offset: 0 }))
-  const ranking = nodes.map((n) => db.kysely.getExecutor().compileQuery(n.node, n.queryId)).find((q) => q.sql.includes('postings'))!
+  const ranking = rec.compiled(db.kysely).find((q) => q.sql.includes('postings'))!
   const plan = await inScope(db, scope, (trx) => trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${ranking.sql}`, [...ranking.parameters])))
   console.log(plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'))
 }

@@ -14,13 +14,13 @@
  *   BENCH_DB=postgres npm run bench:tickets-kpis                (a throwaway database on TEST_DATABASE_URL's server)
  *   BENCH_PLANS=1 …                                             (print whole plans)
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { CompiledQuery, sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
-import pg from 'pg'
+import { CompiledQuery, sql } from 'kysely'
 import { openPGlite, openPostgres, type Database } from '../server/src/db/database.js'
+import { createServerDatabase } from '../server/test/server-database.js'
+import { statementRecorder } from './statements.js'
 import { migrate } from '../server/src/db/migrate.js'
 import { inScope, systemScope, tenantScope, type Scope } from '../server/src/db/scope.js'
 import { syncBuiltinRoles } from '../server/src/modules/identity/builtin-roles.js'
@@ -47,22 +47,13 @@ async function open(): Promise<{ db: Database; drop: () => Promise<void> }> {
     return { db, drop: async () => { await db.close().catch(() => {}); fs.rmSync(dir, { recursive: true, force: true }) } }
   }
   if (KIND !== 'postgres') throw new Error(`BENCH_DB must be pglite or postgres, not ${KIND}`)
-  const name = `rongmei_bench_${crypto.randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(PG_URL)
-  url.pathname = `/${name}`
-  const db = await openPostgres(url.toString(), { poolSize: 4 })
+  const created = await createServerDatabase(PG_URL, { prefix: 'rongmei_bench' })
+  const db = await openPostgres(created.url, { poolSize: 4 })
   return {
     db,
     async drop() {
       await db.close().catch(() => {})
-      const c = new pg.Client({ connectionString: PG_URL })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
+      await created.drop()
     },
   }
 }
@@ -171,16 +162,6 @@ async function generate(db: Database): Promise<Fixture> {
   return { centerId: base.center.id, centerPath: base.center.path, departments }
 }
 
-/** Records the statements a piece of work sends, to EXPLAIN them afterwards with the same parameters. */
-function recorder() {
-  const nodes: Array<{ node: RootOperationNode; queryId: PluginTransformQueryArgs['queryId'] }> = []
-  const plugin: KyselyPlugin = {
-    transformQuery(args: PluginTransformQueryArgs) { nodes.push({ node: args.node, queryId: args.queryId }); return args.node },
-    async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> { return args.result },
-  }
-  return { plugin, nodes }
-}
-
 interface Plan { sql: string; ms: number; keyLines: string[]; plan: string }
 
 async function explain(db: Database, scope: Scope, compiled: CompiledQuery): Promise<Plan> {
@@ -202,7 +183,7 @@ interface Scenario { name: string; acting: TicketActing; query: KpiQuery; isExpo
 interface Result { name: string; ms: number; rows: number; statements: Plan[]; workbookMs?: number }
 
 async function measure(db: Database, s: Scenario): Promise<Result> {
-  const rec = recorder()
+  const rec = statementRecorder()
   const kpis = createKpiService({ db: { ...db, kysely: db.kysely.withPlugin(rec.plugin) } })
   const times: number[] = []
   let report!: KpiReport
@@ -219,10 +200,8 @@ async function measure(db: Database, s: Scenario): Promise<Result> {
     workbookMs = performance.now() - t0
   }
   // The KPI statements only: the scope's set_config and the department names lookup are not interesting.
-  const executor = db.kysely.getExecutor()
   const statements: Plan[] = []
-  for (const { node, queryId } of rec.nodes) {
-    const compiled = executor.compileQuery(node, queryId)
+  for (const compiled of rec.compiled(db.kysely)) {
     if (!/^\s*with\b/i.test(compiled.sql)) continue
     statements.push(await explain(db, s.acting.tenant.scope, compiled))
   }

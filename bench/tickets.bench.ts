@@ -17,10 +17,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { CompiledQuery, sql } from 'kysely'
-import pg from 'pg'
 import { buildApp } from '../server/src/app.js'
 import { loadConfig } from '../server/src/config.js'
 import { openPGlite, openPostgres, type Database } from '../server/src/db/database.js'
+import { createServerDatabase } from '../server/test/server-database.js'
 import { migrate } from '../server/src/db/migrate.js'
 import { inScope, systemScope } from '../server/src/db/scope.js'
 import { syncBuiltinRoles } from '../server/src/modules/identity/builtin-roles.js'
@@ -85,22 +85,13 @@ function load(port: number, { path: url, method, seconds }: { path: string; meth
 }
 
 async function freshPostgres(): Promise<{ db: Database; drop: () => Promise<void> }> {
-  const name = `rongmei_bench_${crypto.randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(PG_URL)
-  url.pathname = `/${name}`
-  const db = await openPostgres(url.toString(), { poolSize: 10 })
+  const created = await createServerDatabase(PG_URL, { prefix: 'rongmei_bench' })
+  const db = await openPostgres(created.url, { poolSize: 10 })
   return {
     db,
     async drop() {
       await db.close()
-      const c = new pg.Client({ connectionString: PG_URL })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
+      await created.drop()
     },
   }
 }

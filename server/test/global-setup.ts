@@ -1,12 +1,11 @@
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { openPGlite, openPostgres } from '../src/db/database.js'
 import { seedDemo } from '../src/seed/demo.js'
-import { DEMO_PASSWORD, prepareDatabase, TEST_DATABASE_URL, urlWithDatabase, type DatabaseTemplates } from './harness.js'
+import { DEMO_PASSWORD, prepareDatabase, TEST_DATABASE_URL, type DatabaseTemplates } from './harness.js'
+import { createServerDatabase, type ServerDatabase } from './server-database.js'
 
 /**
  * Builds, once per run, a migrated database and a migrated + demo-seeded one; every test database
@@ -32,29 +31,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => fs.rmSync(dir, { recursive: true, force: true })
   }
 
-  const suffix = crypto.randomBytes(4).toString('hex')
-  const templates: DatabaseTemplates = { kind, migrated: `rongmei_tpl_m_${suffix}`, seeded: `rongmei_tpl_s_${suffix}` }
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
-  await admin.connect()
+  const created: ServerDatabase[] = []
   try {
-    for (const [name, isSeeded] of [[templates.migrated, false], [templates.seeded, true]] as const) {
-      await admin.query(`create database ${name}`)
-      const db = await openPostgres(urlWithDatabase(TEST_DATABASE_URL, name), { poolSize: 2 })
+    for (const isSeeded of [false, true]) {
+      const template = await createServerDatabase(TEST_DATABASE_URL, { prefix: isSeeded ? 'rongmei_tpl_s' : 'rongmei_tpl_m' })
+      created.push(template)
+      const db = await openPostgres(template.url, { poolSize: 2 })
       try {
         await prepareDatabase(db, isSeeded)
       } finally {
         await db.close()
       }
     }
-  } finally {
-    await admin.end()
+  } catch (error) {
+    for (const template of created) await template.drop()
+    throw error
   }
-  project.provide('databaseTemplates', templates)
+  const [migrated, seeded] = created
+  project.provide('databaseTemplates', { kind, migrated: migrated!.name, seeded: seeded!.name })
   return async () => {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
-    await client.connect()
-    for (const name of [templates.migrated, templates.seeded]) await client.query(`drop database if exists ${name} with (force)`)
-    await client.end()
+    for (const template of created) await template.drop()
   }
 }
 

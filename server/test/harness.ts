@@ -1,9 +1,7 @@
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import pg from 'pg'
 import { inject } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
@@ -11,17 +9,12 @@ import { openPGlite, openPostgres, type Database } from '../src/db/database.js'
 import { migrate } from '../src/db/migrate.js'
 import { syncBuiltinRoles } from '../src/modules/identity/builtin-roles.js'
 import { seedDemo } from '../src/seed/demo.js'
+import { createServerDatabase } from './server-database.js'
 
 /** Which database this test run uses: set per vitest project (see vitest.config.ts). */
 export const testDbKind = (process.env.RONGMEI_TEST_DB ?? 'pglite') as 'pglite' | 'postgres'
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const DEMO_PASSWORD = 'Test-Demo-Pass-1'
-
-export function urlWithDatabase(url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${database}`
-  return u.toString()
-}
 
 export interface TestDatabase {
   db: Database
@@ -58,23 +51,14 @@ export async function createTestDatabase({ isSeeded = false }: { isSeeded?: bool
     await prepareDatabase(db, isSeeded)
     return { db, drop: () => db.close() }
   }
-  const name = `rongmei_t_${crypto.randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
-  await admin.connect()
-  // STRATEGY file_copy: a checkpoint and a file copy instead of WAL-logging every block of the template.
-  await admin.query(template ? `create database ${name} template ${template} strategy file_copy` : `create database ${name}`)
-  await admin.end()
-  const url = urlWithDatabase(TEST_DATABASE_URL, name)
-  const db = await openPostgres(url, { poolSize: 4 })
+  const created = await createServerDatabase(TEST_DATABASE_URL, { template })
+  const db = await openPostgres(created.url, { poolSize: 4 })
   if (!template) await prepareDatabase(db, isSeeded)
   return {
-    db, url,
+    db, url: created.url,
     async drop() {
       await db.close()
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
+      await created.drop()
     },
   }
 }

@@ -155,6 +155,12 @@ export function lockDataDir(dataDir: string): () => void {
   }
 }
 
+/** `close` runs once; later calls wait for the same outcome (a test or a shutdown path may close twice). */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined
+  return () => (closing ??= close())
+}
+
 /**
  * Opens the embedded database in `dataDir` (or in memory for `memory://`), locking the directory.
  * `loadDataDir` starts it from a `dumpDataDir` tarball instead of an empty cluster (test templates).
@@ -198,7 +204,7 @@ export async function openPGlite(dataDir: string, { loadDataDir }: { loadDataDir
         }
       })
     },
-    async close() {
+    close: once(async () => {
       try {
         await kysely.destroy()
         // Kysely destroys only a driver it has used: a database opened and closed untouched (a
@@ -207,7 +213,7 @@ export async function openPGlite(dataDir: string, { loadDataDir }: { loadDataDir
       } finally {
         unlock()
       }
-    },
+    }),
   }
 }
 
@@ -247,7 +253,7 @@ export async function openPostgres(url: string, { poolSize = 10 } = {}): Promise
       isAppRoleReady = await roleExists(async (sql) => (await ownerPool.query(sql)).rows)
       return result
     },
-    async close() {
+    close: once(async () => {
       await kysely.destroy()
       await owner.destroy()
       // Kysely ends a pool only after using it; roleExists used ownerPool directly, and its idle
@@ -255,7 +261,7 @@ export async function openPostgres(url: string, { poolSize = 10 } = {}): Promise
       // (a test database copied from a template) would otherwise still connect after close.
       if (!ownerPool.ended) await ownerPool.end()
       if (!appPool.ended) await appPool.end()
-    },
+    }),
   }
 }
 

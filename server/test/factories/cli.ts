@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process'
-import crypto from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { TEST_DATABASE_URL } from '../harness.js'
+import { createServerDatabase } from '../server-database.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -33,21 +32,6 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
 }
 
 /** An empty database (nothing migrated) on the test Postgres server, and how to drop it. */
-export async function emptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `rongmei_t_${crypto.randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(TEST_DATABASE_URL)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
-    },
-  }
+export function emptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createServerDatabase(TEST_DATABASE_URL)
 }
