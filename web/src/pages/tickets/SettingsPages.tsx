@@ -1,51 +1,18 @@
 import { useMemo, useState } from 'react'
-import type { ButtonProps } from 'antd'
-import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd'
+import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd'
 import { PlusOutlined } from '@ant-design/icons'
 import { useSearchParams } from 'react-router-dom'
 import dayjs from 'dayjs'
-import { useMe } from '../../api/auth'
-import { ApiError } from '../../api/client'
-import {
-  faq, routingRules, replyTemplates, services, ticketKinds, useCalendarEdit, useCalendarYear, useCreateOpen311Key, useFaqList, useOpen311Keys, useRevokeOpen311Key,
-  type CalendarDay, type FaqView, type RuleView, type ServiceView, type TemplateView,
-} from '../../api/tickets'
+import { faq, routingRules, replyTemplates, services, ticketKinds, useFaqList, type FaqView, type RuleView, type ServiceView, type TemplateView } from '../../api/tickets'
 import { usePermissions } from '../../auth/permissions'
-import { OneTimeSecretModal } from '../../components/OneTimeSecretModal'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryError } from '../../components/QueryState'
 import { useFeedback } from '../../components/feedback'
 import { t } from '../../i18n'
-import { formatDateTimeShort } from '../../lib/time'
 import { HandlingSettingsTab } from './HandlingSettingsTab'
 import { kindName, useDepartments } from './shared'
+import { EditModal, required, showFieldErrors } from './settingsForm'
 import './tickets.css'
-
-/** Puts the server's field errors next to the inputs of an antd form. */
-function showFieldErrors(form: ReturnType<typeof Form.useForm>[0], err: unknown): boolean {
-  if (!(err instanceof ApiError)) return false
-  const fields = Object.entries(err.fieldErrors).map(([name, errors]) => ({ name, errors }))
-  if (fields.length) form.setFields(fields)
-  return fields.length > 0
-}
-
-/**
- * An edit dialog over an antd form: create when `initial` has no id. Read-only, it shows the same
- * fields disabled and no save button (people who may only look still read a whole template).
- */
-function EditModal<V extends object>({ title, open, initial, onClose, onSave, isPending, isReadOnly = false, children }: {
-  title: string; open: boolean; initial: Partial<V>; onClose: () => void; onSave: (values: V, form: ReturnType<typeof Form.useForm>[0]) => void; isPending: boolean
-  isReadOnly?: boolean; children: React.ReactNode
-}) {
-  const [form] = Form.useForm()
-  return (
-    <Modal open={open} title={title} onCancel={onClose} destroyOnHidden okText={t('common.save')} okButtonProps={{ loading: isPending, 'data-testid': 'edit-ok' } as ButtonProps}
-      footer={isReadOnly ? null : undefined}
-      onOk={() => void form.validateFields().then((v) => onSave(v as V, form))}>
-      <Form form={form} layout="vertical" initialValues={initial} preserve={false} disabled={isReadOnly}>{children}</Form>
-    </Modal>
-  )
-}
 
 /** Catalogue, rules and templates change only with ticket.dispatch; everyone else reads them. */
 function useCanEditCatalogue(): boolean {
@@ -55,8 +22,6 @@ function useCanEditCatalogue(): boolean {
 function ReadOnlyNotice() {
   return <Alert type="info" showIcon title={t('tickets.settings.readOnly')} style={{ marginBottom: 16 }} data-testid="settings-read-only" />
 }
-
-const required = [{ required: true, whitespace: true, message: t('tickets.action.required') }]
 
 // ---- service catalogue, routing rules, reply templates ---------------------------------------------
 
@@ -221,97 +186,6 @@ export function TicketCataloguePage() {
   )
 }
 
-// ---- working-day calendar ---------------------------------------------------------------------------
-
-function pad(n: number) { return String(n).padStart(2, '0') }
-
-/** 工作日历: the year at a glance; a click on a day sets it as a holiday or a 调休 workday. */
-export function CalendarPage() {
-  const [year, setYear] = useState(new Date().getFullYear())
-  const days = useCalendarYear(year)
-  const edit = useCalendarEdit()
-  const { can } = usePermissions()
-  const canEdit = can('calendar.manage')
-  const feedback = useFeedback()
-  const [editing, setEditing] = useState<{ day: string; current?: CalendarDay } | null>(null)
-  const [kind, setKind] = useState<'holiday' | 'workday'>('holiday')
-  const [name, setName] = useState('')
-  const byDay = useMemo(() => new Map((days.data ?? []).map((d) => [d.day, d])), [days.data])
-  const holidays = (days.data ?? []).filter((d) => !d.isWorkday).length
-  const workdays = (days.data ?? []).length - holidays
-
-  function open(day: string) {
-    const current = byDay.get(day)
-    setEditing({ day, current })
-    setKind(current?.isWorkday ? 'workday' : 'holiday')
-    setName(current?.name ?? '')
-  }
-  const done = { onSuccess: () => { feedback.success(t('tickets.calendar.saved')); setEditing(null) }, onError: feedback.error }
-
-  return (
-    <>
-      <PageHeader title={t('nav.ticketCalendar')} description={t('tickets.calendar.description')}
-        extra={<Select value={year} onChange={setYear} options={[-1, 0, 1, 2].map((d) => new Date().getFullYear() + d).map((y) => ({ value: y, label: `${y} 年` }))} aria-label="year" />} />
-      <Card>
-        <div className="rm-cal-legend" style={{ marginBottom: 16 }}>
-          <span><span className="rm-cal-swatch" style={{ background: '#fff1f0', border: '1px solid #cf1322' }} />{t('tickets.calendar.holiday')}</span>
-          <span><span className="rm-cal-swatch" style={{ background: '#e6f4ff', border: '1px solid #0958d9' }} />{t('tickets.calendar.workday')}</span>
-          <Typography.Text type="secondary" data-testid="calendar-summary">{days.data?.length ? t('tickets.calendar.overrides', { holidays, workdays }) : t('tickets.calendar.empty', { year })}</Typography.Text>
-          {!canEdit && <Typography.Text type="secondary">{t('tickets.calendar.readOnly')}</Typography.Text>}
-        </div>
-        {days.error ? <QueryError error={days.error} onRetry={() => void days.refetch()} /> : (
-          <div className="rm-cal-year">
-            {Array.from({ length: 12 }, (_, m) => {
-              const first = new Date(Date.UTC(year, m, 1))
-              const lead = (first.getUTCDay() + 6) % 7
-              const count = new Date(Date.UTC(year, m + 1, 0)).getUTCDate()
-              return (
-                <div key={m} className="rm-cal-month">
-                  <h3>{m + 1} 月</h3>
-                  <div className="rm-cal-grid">
-                    {t('tickets.calendar.weekdays').split(',').map((w) => <span key={w} className="rm-cal-head">{w}</span>)}
-                    {Array.from({ length: lead }, (_, i) => <span key={`l${i}`} />)}
-                    {Array.from({ length: count }, (_, i) => {
-                      const day = `${year}-${pad(m + 1)}-${pad(i + 1)}`
-                      const o = byDay.get(day)
-                      const dow = (lead + i) % 7
-                      const cls = o ? (o.isWorkday ? 'is-workday' : 'is-holiday') : dow >= 5 ? 'is-weekend' : ''
-                      return (
-                        <button key={day} type="button" className={`rm-cal-day ${cls}`} disabled={!canEdit} onClick={() => open(day)} title={o?.name ?? ''} data-day={day} aria-label={`${day}${o ? ` ${o.name}` : ''}`}>
-                          {i + 1}
-                        </button>
-                      )
-                    })}
-                  </div>
-                </div>
-              )
-            })}
-          </div>
-        )}
-      </Card>
-      <Modal open={Boolean(editing)} title={editing ? t('tickets.calendar.editDay', { day: editing.day }) : ''} onCancel={() => setEditing(null)} destroyOnHidden
-        footer={[
-          editing?.current && (
-            <Popconfirm key="clear" title={t('tickets.calendar.clear')} onConfirm={() => edit.mutate({ day: editing.day, remove: true }, done)}>
-              <Button danger loading={edit.isPending}>{t('tickets.calendar.clear')}</Button>
-            </Popconfirm>
-          ),
-          <Button key="ok" type="primary" disabled={!name.trim()} loading={edit.isPending} data-testid="calendar-save"
-            onClick={() => editing && edit.mutate({ day: editing.day, isWorkday: kind === 'workday', name: name.trim() }, done)}>{t('common.save')}</Button>,
-        ]}>
-        <Form layout="vertical">
-          <Form.Item label={t('tickets.calendar.dayKind')}>
-            <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} options={[{ value: 'holiday', label: t('tickets.calendar.holiday') }, { value: 'workday', label: t('tickets.calendar.workday') }]} />
-          </Form.Item>
-          <Form.Item label={t('tickets.calendar.dayName')} required>
-            <Input maxLength={40} value={name} onChange={(e) => setName(e.target.value)} data-testid="calendar-name" />
-          </Form.Item>
-        </Form>
-      </Modal>
-    </>
-  )
-}
-
 // ---- knowledge base ---------------------------------------------------------------------------------
 
 interface FaqForm { question: string; variants?: string; answer: string; ownerDepartmentId?: string; validity?: [dayjs.Dayjs | null, dayjs.Dayjs | null]; isPublished: boolean }
@@ -398,53 +272,6 @@ export function FaqPage() {
         </Form.Item>
         <Form.Item name="isPublished" label={t('tickets.faq.published')} valuePropName="checked"><Switch /></Form.Item>
       </EditModal>
-    </>
-  )
-}
-
-// ---- Open311 keys -----------------------------------------------------------------------------------
-
-/** Open311 接口: keys for GeoReport v2 clients (12345 hotline, apps); shown once, revocable. */
-export function Open311KeysPage() {
-  const keys = useOpen311Keys()
-  const create = useCreateOpen311Key()
-  const revoke = useRevokeOpen311Key()
-  const feedback = useFeedback()
-  const me = useMe()
-  const [isCreating, setCreating] = useState(false)
-  const [name, setName] = useState('')
-  const [secret, setSecret] = useState<string | null>(null)
-  const slug = me.data?.tenant?.slug ?? ''
-  return (
-    <>
-      <PageHeader title={t('nav.ticketOpen311')} description={t('tickets.open311.description')}
-        extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('tickets.open311.new')}</Button>} />
-      <Card>
-        <Typography.Paragraph type="secondary">{t('tickets.open311.endpoint', { url: `${window.location.origin}/open311/v2/discovery.json`, slug })}</Typography.Paragraph>
-        {keys.error ? <QueryError error={keys.error} onRetry={() => void keys.refetch()} /> : (
-          <Table rowKey="id" size="small" loading={keys.isPending} dataSource={keys.data} pagination={false} scroll={{ x: 'max-content' }}
-            locale={{ emptyText: <Empty description={t('tickets.open311.empty')} /> }}
-            columns={[
-              { title: t('tickets.settings.name'), dataIndex: 'name' },
-              { title: t('tickets.open311.prefix'), dataIndex: 'prefix', render: (p: string) => <code>{p}…</code> },
-              { title: t('common.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatDateTimeShort(at) },
-              { title: t('tickets.open311.lastUsed'), dataIndex: 'lastUsedAt', render: (at: string | null) => (at ? formatDateTimeShort(at) : t('tickets.open311.never')) },
-              { title: t('tickets.state'), key: 's', render: (_, k) => (k.revokedAt ? <Tag>{t('tickets.open311.revoked')}</Tag> : <Tag color="green">{t('tickets.open311.active')}</Tag>) },
-              {
-                title: t('common.actions'), key: 'a', render: (_, k) => !k.revokedAt && (
-                  <Popconfirm title={t('tickets.open311.revokeConfirm')} onConfirm={() => revoke.mutate(k.id, { onSuccess: () => feedback.success(t('tickets.open311.revoked')), onError: feedback.error })}>
-                    <Button size="small" danger>{t('tickets.open311.revoke')}</Button>
-                  </Popconfirm>
-                ),
-              },
-            ]} />
-        )}
-      </Card>
-      <Modal open={isCreating} title={t('tickets.open311.new')} onCancel={() => setCreating(false)} okButtonProps={{ disabled: !name.trim(), loading: create.isPending }}
-        onOk={() => create.mutate(name.trim(), { onSuccess: (k) => { setCreating(false); setName(''); setSecret(k.key) }, onError: feedback.error })}>
-        <Form layout="vertical"><Form.Item label={t('tickets.open311.name')} required><Input maxLength={60} value={name} onChange={(e) => setName(e.target.value)} /></Form.Item></Form>
-      </Modal>
-      <OneTimeSecretModal open={Boolean(secret)} title={t('tickets.open311.new')} secret={secret} note={t('tickets.open311.created')} onClose={() => setSecret(null)} />
     </>
   )
 }

@@ -2,4 +2,6 @@ export { TicketInboxPage, TicketWorkbenchPage, TicketReviewPage } from './Ticket
 export { SupervisionPage } from './SupervisionPage'
 export { TicketDetailPage } from './TicketDetailPage'
 export { KpiPage } from './KpiPage'
-export { TicketCataloguePage, CalendarPage, FaqPage, Open311KeysPage } from './SettingsPages'
+export { TicketCataloguePage, FaqPage } from './SettingsPages'
+export { CalendarPage } from './CalendarPage'
+export { Open311KeysPage } from './Open311KeysPage'
