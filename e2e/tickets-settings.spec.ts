@@ -32,7 +32,10 @@ describe('tickets settings, read-only for departments', () => {
     expect(await page.getByRole('button', { name: '新增类别' }).count()).toBe(0)
 
     await page.getByRole('tab', { name: '答复模板' }).click()
-    await page.getByRole('button', { name: /^查\s*看$/ }).first().click()
+    // Inactive tab panels stay in the DOM (hidden), so the catalogue's own 查看 buttons come first.
+    const templates = page.getByRole('tabpanel', { name: '答复模板' })
+    await templates.locator('.ant-table-row').first().waitFor({ timeout: 30_000 })
+    await templates.getByRole('button', { name: /^查\s*看$/ }).first().click()
     const dialog = page.getByRole('dialog')
     await dialog.waitFor()
     expect(await dialog.locator('textarea').first().isDisabled()).toBe(true)
