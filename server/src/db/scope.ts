@@ -63,8 +63,25 @@ async function applyScope(trx: Kysely<DB>, scope: Scope): Promise<void> {
  */
 export async function inScope<T>(db: Database, scope: Scope, fn: (trx: Tx) => Promise<T>): Promise<T> {
   requireScope(scope)
-  return db.kysely.transaction().execute(async (trx) => {
+  const callbacks: Array<() => void> = []
+  const result = await db.kysely.transaction().execute(async (trx) => {
+    committedCallbacks.set(trx, callbacks)
     await applyScope(trx, scope)
     return fn(trx)
   })
+  for (const callback of callbacks) callback()
+  return result
+}
+
+const committedCallbacks = new WeakMap<Tx, Array<() => void>>()
+
+/**
+ * Runs `callback` once the transaction has committed (never when it rolls back): for work other
+ * connections must not see before the data, such as dropping a cache. A transaction not opened
+ * by inScope has no commit to wait for here, so the callback runs at once.
+ */
+export function afterCommit(trx: Tx, callback: () => void): void {
+  const callbacks = committedCallbacks.get(trx)
+  if (callbacks) callbacks.push(callback)
+  else callback()
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { tenantScope, type Tx } from '../../db/scope.js'
+import { afterCommit, tenantScope, type Tx } from '../../db/scope.js'
 import { AppError, type FieldError } from '../../kernel/errors.js'
 import { htmlToPlainText, sanitizeHtml } from '../../kernel/text/sanitize.js'
 import { countTerms, indexTokens } from '../../kernel/text/segment.js'
@@ -142,7 +142,7 @@ export function createSitePublisher(deps: { db: Database }) {
     // A correction may move the story to another column: then the list is recounted.
     const section = article.section.trim()
     await store.bumpRevision(trx, scope, { centerId: center.id, now, addSection: channel === 'website' && section ? section : undefined, isRecount: channel === 'website' && isMoved })
-    sitePageCache.invalidate(center.id)
+    invalidateOnCommit(trx, center.id)
     return { url: `/s/${center.slug}/stories/${article.storyId}` }
   }
 
@@ -153,10 +153,20 @@ export function createSitePublisher(deps: { db: Database }) {
     })
     if (!isKnown) return
     await store.bumpRevision(trx, scope, { centerId: center.id, now: input.at, isRecount: input.channel === 'website' })
-    sitePageCache.invalidate(center.id)
+    invalidateOnCommit(trx, center.id)
   }
 
   return publisher
+}
+
+/**
+ * Drops the center's cached pages now and again after the commit: a request in between still
+ * reads the old revision (the new one is not committed) and would otherwise keep the old page
+ * for up to the revision TTL; a rolled-back publication leaves only a harmless early drop.
+ */
+function invalidateOnCommit(trx: Tx, centerId: string): void {
+  sitePageCache.invalidate(centerId)
+  afterCommit(trx, () => sitePageCache.invalidate(centerId))
 }
 
 export type SitePublisher = ReturnType<typeof createSitePublisher>
