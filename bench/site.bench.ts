@@ -14,6 +14,9 @@
  *   request id), so both put the same bytes on the wire.
  * - Both answer the repeated page from memory: the app from its page cache (its fast path
  *   answers before the framework), nginx from the page cache of the OS.
+ * - A third server, plain node:http answering the same bytes and headers from memory with nothing
+ *   else in its process, shows what Node's own HTTP stack costs (bare ÷ nginx) apart from what the
+ *   app adds (app ÷ bare).
  * - The machine's cores are shared by the app or nginx and autocannon; app and nginx are measured
  *   alternately over BENCH_ROUNDS rounds and the median of each is reported, so background load
  *   weighs on both alike. On a 2-core machine autocannon (one Node thread) is itself the ceiling
@@ -200,7 +203,23 @@ async function searchBreakdown(db: Awaited<ReturnType<typeof openPGlite>>, cente
   console.log(plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'))
 }
 
-interface Row { app: AutocannonResult[]; nginx: AutocannonResult[] }
+interface Row { app: AutocannonResult[]; nginx: AutocannonResult[]; bare: AutocannonResult[] }
+
+/** A plain node:http server answering each page's bytes with the app's headers (argv: port, root, headers JSON). */
+const bareServerSource = `import http from 'node:http'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+const [port, root, headersJson] = process.argv.slice(2)
+const headers = JSON.parse(headersJson)
+const pages = new Map(Object.keys(headers).map((name) => ['/' + name + '.html', { body: fs.readFileSync(path.join(root, name + '.html')), headers: headers[name] }]))
+http.createServer((req, res) => {
+  const page = pages.get(req.url)
+  if (!page) { res.writeHead(404); res.end(); return }
+  res.writeHead(200, page.headers.concat('x-request-id', crypto.randomUUID(), 'content-length', String(page.body.length)))
+  res.end(page.body)
+}).listen(Number(port), '127.0.0.1')
+`
 
 async function main(): Promise<void> {
   console.log(`Public site: ${STORIES} published stories, ${LOADGEN === 'wrk' ? 'wrk (1 thread)' : 'autocannon'} ${CONNECTIONS} connections × ${SECONDS} s × ${ROUNDS} rounds on loopback, ${os.cpus().length} cores shared with the load generator`)
@@ -231,6 +250,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', appLog, appLog],
   })
   let nginxProcess: ChildProcess | null = null
+  let bareProcess: ChildProcess | null = null
   try {
     await waitFor(`${base}/healthz`, 180, app)
     const pages = { story: `/s/district-a/stories/${storyId}`, home: '/s/district-a/' }
@@ -239,6 +259,7 @@ async function main(): Promise<void> {
     // nginx started as root serves as an unprivileged worker: mkdtemp's 0700 would shut it out.
     fs.chmodSync(dir, 0o755)
     let headersForNginx: Array<[string, string]> = []
+    const bareHeaders: Record<string, string[]> = {}
     for (const [name, p] of Object.entries(pages)) {
       await fetch(base + p) // the first request learns the center; the second draws and keeps the page
       const res = await fetch(base + p)
@@ -248,6 +269,7 @@ async function main(): Promise<void> {
       fs.writeFileSync(path.join(root, `${name}.html`), bytes)
       // nginx makes its own Date, ETag, Last-Modified, Content-Type and length; it adds the rest as the app sent them.
       headersForNginx = [...res.headers].filter(([h]) => !['date', 'etag', 'last-modified', 'content-type', 'content-length', 'connection', 'keep-alive', 'x-request-id'].includes(h))
+      bareHeaders[name] = [...res.headers].filter(([h]) => !['date', 'content-length', 'connection', 'keep-alive', 'x-request-id'].includes(h)).flat()
     }
     // Search is not cached per query in the comparison: one figure for a two-word query over all the stories.
     const searchStarted = process.hrtime.bigint()
@@ -294,16 +316,25 @@ ${headersForNginx.map(([h, v]) => `      add_header ${h} ${quote(v)};`).join('\n
       console.log('  nginx is not installed (apt-get install -y nginx): the comparison is skipped')
     }
 
-    const rows: Record<string, Row> = Object.fromEntries(Object.keys(pages).map((n) => [n, { app: [], nginx: [] }]))
+    // The ceiling of Node's own HTTP server on this machine: the same bytes and headers from
+    // memory, nothing else in the process. app ÷ bare says what the app adds; bare ÷ nginx what Node costs.
+    const barePort = await freePort()
+    fs.writeFileSync(path.join(dir, 'bare.mjs'), bareServerSource)
+    bareProcess = spawn(process.execPath, [path.join(dir, 'bare.mjs'), String(barePort), root, JSON.stringify(bareHeaders)], { stdio: 'ignore' })
+    await waitFor(`http://127.0.0.1:${barePort}/home.html`, 10, bareProcess)
+
+    const rows: Record<string, Row> = Object.fromEntries(Object.keys(pages).map((n) => [n, { app: [], nginx: [], bare: [] }]))
     const run = async (url: string, duration: number) => (LOADGEN === 'wrk' ? runWrk(url, duration) : autocannon({ url, connections: CONNECTIONS, duration }))
     for (const [name, p] of Object.entries(pages)) {
       await run(base + p, 2) // warm-up: JIT and the page cache
       if (nginxProcess) await run(`http://127.0.0.1:${nginxPort}/${name}.html`, 2)
+      await run(`http://127.0.0.1:${barePort}/${name}.html`, 2)
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, p] of Object.entries(pages)) {
         rows[name]!.app.push(await run(base + p, SECONDS))
         if (nginxProcess) rows[name]!.nginx.push(await run(`http://127.0.0.1:${nginxPort}/${name}.html`, SECONDS))
+        rows[name]!.bare.push(await run(`http://127.0.0.1:${barePort}/${name}.html`, SECONDS))
       }
     }
     // How many of the app's measured requests the fast path answered (the rest took the framework: one a second per center re-reads the revision).
@@ -315,14 +346,17 @@ ${headersForNginx.map(([h, v]) => `      add_header ${h} ${quote(v)};`).join('\n
     console.log(`  fast path: ${fastHits} hits for ${appRequests} measured app requests (warm-up included in the hits)`)
     for (const [name, row] of Object.entries(rows)) {
       const fmt = (who: string, rs: AutocannonResult[]) => `  ${name.padEnd(6)} ${who.padEnd(5)} ${median(rs.map((r) => r.requests.average)).toFixed(0).padStart(7)} req/s  p99 ${String(median(rs.map((r) => r.latency.p99))).padStart(4)} ms  (rounds: ${rs.map((r) => r.requests.average.toFixed(0)).join(', ')} req/s; non-2xx ${rs.reduce((s, r) => s + r.non2xx, 0)}, errors ${rs.reduce((s, r) => s + r.errors, 0)})`
+      const rate = (rs: AutocannonResult[]) => median(rs.map((r) => r.requests.average))
       console.log(fmt('app', row.app))
+      console.log(fmt('bare', row.bare))
       if (row.nginx.length > 0) {
         console.log(fmt('nginx', row.nginx))
-        console.log(`  ${name.padEnd(6)} ratio app/nginx = ${(median(row.app.map((r) => r.requests.average)) / median(row.nginx.map((r) => r.requests.average))).toFixed(2)} (target ≥ 0.5)`)
+        console.log(`  ${name.padEnd(6)} ratio app/nginx = ${(rate(row.app) / rate(row.nginx)).toFixed(2)} (target ≥ 0.5); bare node:http/nginx = ${(rate(row.bare) / rate(row.nginx)).toFixed(2)}; app/bare = ${(rate(row.app) / rate(row.bare)).toFixed(2)}`)
       }
     }
   } finally {
     nginxProcess?.kill('SIGTERM')
+    bareProcess?.kill('SIGTERM')
     app.kill('SIGTERM')
     if (app.exitCode === null) await new Promise((r) => app.once('exit', r))
     fs.closeSync(appLog)
