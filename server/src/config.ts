@@ -9,7 +9,9 @@ const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1 }),
   databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
   nodeEnv: Type.String(),
-  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  logLevel: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
+  ]),
   /** Password for every demo user; when unset the seed makes one up and prints it. */
   demoPassword: Type.Optional(Type.String({ minLength: 8 })),
   /** Bearer token that guards /metrics; when unset /metrics answers only on metricsPort. */

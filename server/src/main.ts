@@ -10,7 +10,8 @@ import { cliCommands } from './cli/index.js'
 import { startMetricsServer } from './kernel/health.js'
 import { startWorkers } from './kernel/worker.js'
 import { handlerMap, periodicJobs } from './modules/subscriptions.js'
-import { hasDemoUsers, isEmpty, seedDemo } from './seed/demo.js'
+import { DEFAULT_DEMO_PASSWORD, hasDemoUsers, isEmpty, seedDemo } from './seed/demo.js'
+import { seedDemoExamples } from './seed/examples.js'
 
 function printDemoCredentials(result: { createdUsers: string[]; password: string; isPasswordDefault: boolean }): void {
   if (result.createdUsers.length === 0) {
@@ -29,9 +30,13 @@ export async function assertStartable(db: Database, config: Pick<Config, 'nodeEn
   }
 }
 
-async function serve(config: Config, { isSeedingDemoIfEmpty = false, hasWorkers = true } = {}): Promise<void> {
+async function serve(config: Config, { isSeedingDemoIfEmpty = false, hasExamples = false, hasWorkers = true } = {}): Promise<void> {
   const db = await openReadyDatabase(config)
-  if (isSeedingDemoIfEmpty && (await isEmpty(db))) printDemoCredentials(await seedDemo(db, { password: config.demoPassword }))
+  if (isSeedingDemoIfEmpty && (await isEmpty(db))) {
+    printDemoCredentials(await seedDemo(db, { password: config.demoPassword }))
+    // A convenience for a first look: the server still starts if making them fails.
+    if (hasExamples) await seedExamples(config, db).catch((error: Error) => console.error(`Example work not (fully) made: ${error.message}`))
+  }
   try {
     await assertStartable(db, config)
   } catch (error) {
@@ -53,15 +58,22 @@ async function serve(config: Config, { isSeedingDemoIfEmpty = false, hasWorkers 
   await app.listen({ port: config.port, host: config.host })
 }
 
+async function seedExamples(config: Config, db: Database): Promise<void> {
+  const made = await seedDemoExamples({ config, db, password: config.demoPassword ?? DEFAULT_DEMO_PASSWORD })
+  if (made.centers.length > 0) console.log(`Example work made in ${made.centers.join(', ')}: ${made.stories} stories at every step of review (one published), ${made.tickets} citizens' messages at every step of handling.`)
+  if (made.skipped.length > 0) console.log(`No example work added to ${made.skipped.join(', ')}: it already holds stories.`)
+}
+
 const program = new Command('rongmei').description('Rongmei 融媒 platform').showHelpAfterError()
 
 program.command('serve').description('migrate, then serve the API, console and public site')
   .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
   .option('--seed-demo-if-empty', 'seed the demo platform when the database has no tenant yet')
+  .option('--with-examples', 'with --seed-demo-if-empty: also make example stories and messages in the demo centers')
   .option('--no-workers', 'serve HTTP only; run `rongmei worker` processes for background work')
-  .action(async (options: { port?: string; seedDemoIfEmpty?: boolean; workers: boolean }) => {
+  .action(async (options: { port?: string; seedDemoIfEmpty?: boolean; withExamples?: boolean; workers: boolean }) => {
     const config = loadConfig(process.env, options.port ? { port: Number(options.port) } : {})
-    await serve(config, { isSeedingDemoIfEmpty: options.seedDemoIfEmpty, hasWorkers: options.workers })
+    await serve(config, { isSeedingDemoIfEmpty: options.seedDemoIfEmpty, hasExamples: options.withExamples, hasWorkers: options.workers })
   })
 
 program.command('worker').description('run background work only (event delivery), for deployments at scale')
@@ -89,12 +101,14 @@ program.command('migrate').description('apply pending database migrations').acti
 })
 
 program.command('seed').description('seed data').option('--demo', 'the demo platform, tenants and users (idempotent)')
-  .action(async (options: { demo?: boolean }) => {
+  .option('--examples', 'with --demo: example stories and messages in each demo center that has no story yet')
+  .action(async (options: { demo?: boolean; examples?: boolean }) => {
     if (!options.demo) throw new Error('say what to seed: --demo')
     const config = loadConfig()
     const db = await openReadyDatabase(config)
     try {
       printDemoCredentials(await seedDemo(db, { password: config.demoPassword }))
+      if (options.examples) await seedExamples(config, db)
     } finally {
       await db.close()
     }

@@ -28,6 +28,8 @@ const centerUsers: Array<{ name: string; role: string; displayName: string; atGo
   { name: 'section', role: 'section_head', displayName: '部门主任（复审）' },
   { name: 'chief', role: 'chief_editor', displayName: '总编辑（终审）' },
   { name: 'proofreader', role: 'proofreader', displayName: '校对' },
+  // 三校 needs two proofreaders: the same person may not read two rounds in a row.
+  { name: 'proofreader2', role: 'proofreader', displayName: '校对（二）' },
   { name: 'operator', role: 'operator', displayName: '运营' },
   { name: 'dispatcher', role: 'dispatcher', displayName: '留言分办员' },
   { name: 'handler', role: 'department_handler', displayName: '办理员', atGovUnit: true },
