@@ -35,6 +35,7 @@ export const errorCatalogue = {
   ROLE_CODE_TAKEN: { status: 409, title: 'Role code is taken' },
   ROLE_IN_USE: { status: 409, title: 'Role is still assigned' },
   ROLE_BUILTIN_READONLY: { status: 403, title: 'Built-in roles cannot be changed' },
+  ROLE_INHERITED_READONLY: { status: 403, title: 'A role inherited from a higher tenant is changed there' },
   ROLE_PERMISSION_RESERVED: { status: 422, title: 'Permission cannot be given to a custom role' },
   MEMBERSHIP_EXISTS: { status: 409, title: 'User already has this role here' },
   MEMBERSHIP_LAST_ADMIN: { status: 409, title: 'The last platform administrator cannot be removed' },

@@ -96,6 +96,8 @@ export interface Role {
   description: string
   permissions: string[]
   isBuiltin: boolean
+  /** Defined by a tenant above the acting one: grantable here, changed only there. */
+  isInherited: boolean
 }
 
 export type AuditOutcome = 'success' | 'failure' | 'denied'

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditEntries, grantRole, revokeMembership, tenantIds } from '../../../test/factories/tenancy.js'
 import { buildTestApp, signIn, type Client, type TestApp } from '../../../test/harness.js'
+import { userIdOf } from '../../../test/factories/users.js'
 import { builtinRoles, permissions } from '../../kernel/permissions.js'
 import { isTotpRequiredFor } from './roles.service.js'
 
-interface Role { id: string; tenantId: string | null; code: string; permissions: string[]; isBuiltin: boolean }
+interface Role { id: string; tenantId: string | null; code: string; permissions: string[]; isBuiltin: boolean; isInherited: boolean }
 
 describe('custom roles and two-factor', () => {
   it('requires two-factor sign-in for a custom role that grants what only two-factor roles grant', () => {
@@ -147,6 +148,35 @@ describe('permissions and roles API', () => {
     expect(patch.json().code).toBe('ROLE_NOT_FOUND')
     expect(patch.body).not.toContain('选题策划')
     expect((await centerSecadmin.delete(`/api/v1/roles/${other.id}`)).statusCode).toBe(404)
+  })
+
+  it("shows a unit its center's custom roles as inherited: grantable there, changed only at the center", async () => {
+    const created = await secadmin.post('/api/v1/roles', { code: 'grid_desk', name: '网格信息员', permissions: ['story.read'] })
+    expect(created.statusCode).toBe(201)
+    expect(created.json().isInherited).toBe(false)
+    const roleId = created.json().id as string
+
+    const unitAdmin = await signIn(t.app, 'admin', { tenant: 'district-a-gov' })
+    const atUnit = ((await unitAdmin.get('/api/v1/roles')).json().items as Role[]).find((r) => r.code === 'grid_desk')
+    expect(atUnit).toMatchObject({ id: roleId, tenantId: ids['district-a'], isBuiltin: false, isInherited: true })
+    expect(((await unitAdmin.get('/api/v1/roles')).json().items as Role[]).filter((r) => r.isInherited).map((r) => r.tenantId))
+      .toEqual(expect.arrayContaining([ids['district-a']]))
+    // Another center's units do not see it.
+    expect(await roleCodes(await signIn(t.app, 'admin', { tenant: 'district-b-gov' }))).not.toContain('grid_desk')
+
+    const unitSecadmin = await signIn(t.app, 'secadmin', { tenant: 'district-a-gov' })
+    for (const res of [await unitSecadmin.patch(`/api/v1/roles/${roleId}`, { name: '改名' }), await unitSecadmin.delete(`/api/v1/roles/${roleId}`)]) {
+      expect(res.statusCode).toBe(403)
+      expect(res.json().code).toBe('ROLE_INHERITED_READONLY')
+    }
+
+    const granted = await unitAdmin.post(`/api/v1/users/${await userIdOf(t.db, 'district-a.grid')}/memberships`, { tenantId: ids['district-a-gov'], roleId })
+    expect(granted.statusCode, granted.body).toBe(201)
+    const grid = await signIn(t.app, 'district-a.grid', { tenant: 'district-a-gov' })
+    expect((await grid.get('/api/v1/me')).json().permissions).toContain('story.read')
+    // Not in a sibling center's unit: the role belongs to district-a's tree only.
+    const elsewhere = await (await signIn(t.app, 'admin', { tenant: 'district-b-gov' })).post(`/api/v1/users/${await userIdOf(t.db, 'district-b.grid')}/memberships`, { tenantId: ids['district-b-gov'], roleId })
+    expect(elsewhere.statusCode).toBe(404)
   })
 
   it('deletes a custom role only once nobody holds it', async () => {

@@ -5,10 +5,11 @@ import { CreateRoleInput, PermissionList, RoleId, RoleList, RoleView, UpdateRole
 import { createRolesService, listPermissions } from './roles.service.js'
 import type { RoleRow } from './roles.store.js'
 
-export function roleView(row: RoleRow): RoleView {
+export function roleView(row: RoleRow, scopeTenantIds: readonly string[]): RoleView {
   return {
     id: row.id, tenantId: row.tenant_id, code: row.code, name: row.name, description: row.description,
     permissions: row.permissions, isBuiltin: row.is_builtin, isTotpRequired: row.is_totp_required,
+    isInherited: row.tenant_id !== null && !scopeTenantIds.includes(row.tenant_id),
     createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
   }
 }
@@ -23,11 +24,11 @@ export async function rolesRoutes(app: FastifyInstance, { db }: AppDeps): Promis
   }, async () => ({ items: listPermissions() }))
 
   app.get('/roles', {
-    schema: { tags: ['roles'], summary: '内置角色与本机构范围内的自定义角色', response: { 200: RoleList, ...problemResponses(401, 403) } },
+    schema: { tags: ['roles'], summary: '内置角色、本机构范围内的自定义角色及上级机构定义的角色（只读，可授予）', response: { 200: RoleList, ...problemResponses(401, 403) } },
     config: { access: 'user.read' },
   }, async (request) => {
     const rows = await roles.list({ actor: request.actor!, tenant: request.tenant })
-    return { items: rows.map(roleView) }
+    return { items: rows.map((row) => roleView(row, request.tenant!.scope.tenantIds)) }
   })
 
   app.post<{ Body: CreateRoleInput }>('/roles', {
@@ -38,7 +39,7 @@ export async function rolesRoutes(app: FastifyInstance, { db }: AppDeps): Promis
     config: { access: 'role.manage' },
   }, async (request, reply) => {
     const row = await roles.create({ actor: request.actor!, tenant: request.tenant, input: request.body, audit: request.auditContext })
-    return reply.status(201).send(roleView(row))
+    return reply.status(201).send(roleView(row, request.tenant!.scope.tenantIds))
   })
 
   app.patch<{ Params: RoleId; Body: UpdateRoleInput }>('/roles/:id', {
@@ -49,7 +50,7 @@ export async function rolesRoutes(app: FastifyInstance, { db }: AppDeps): Promis
     config: { access: 'role.manage' },
   }, async (request) => {
     const row = await roles.update({ actor: request.actor!, tenant: request.tenant, id: request.params.id, input: request.body, audit: request.auditContext })
-    return roleView(row)
+    return roleView(row, request.tenant!.scope.tenantIds)
   })
 
   app.delete<{ Params: RoleId }>('/roles/:id', {

@@ -18,6 +18,8 @@ export const RoleView = Type.Object({
   description: Type.String(),
   permissions: Type.Array(Type.String()),
   isBuiltin: Type.Boolean(),
+  /** Defined by a tenant above the acting one: grantable here, changed only where it was defined. */
+  isInherited: Type.Boolean(),
   isTotpRequired: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

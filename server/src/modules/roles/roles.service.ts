@@ -147,6 +147,8 @@ async function findCustomRole(trx: Tx, scope: TenantScope, id: string): Promise<
   const role = await store.findRole(trx, scope, id)
   if (!role) throw new AppError('ROLE_NOT_FOUND')
   if (role.is_builtin) throw new AppError('ROLE_BUILTIN_READONLY')
+  // A role inherited from an ancestor is changed where it was defined.
+  if (!scope.tenantIds.includes(role.tenant_id!)) throw new AppError('ROLE_INHERITED_READONLY')
   return role
 }
 

@@ -3,7 +3,7 @@ import { requireTenantScope, type TenantScope, type Tx } from '../../db/scope.js
 
 /**
  * SQL for roles. Built-in roles (tenant_id null) are visible everywhere; custom roles are
- * tenant-owned. Queries name the scope's tenants as a plain parameter as well as relying on
+ * tenant-owned and visible to the tenants below their owner. Queries name the scope's tenants as a plain parameter as well as relying on
  * row-level security, and writes touch only custom rows.
  */
 
@@ -11,15 +11,18 @@ const roleColumns = [
   'id', 'tenant_id', 'code', 'name', 'description', 'permissions', 'is_builtin', 'is_totp_required', 'created_at', 'updated_at',
 ] as const
 
+/** Built-in roles, the scope's own custom roles and those of the scope's ancestors (inherited, read-only). */
 function visibleTo(scope: TenantScope) {
-  return sql<boolean>`(tenant_id is null or tenant_id = any(${[...scope.tenantIds]}::uuid[]))`
+  const ids = [...scope.tenantIds]
+  return sql<boolean>`(tenant_id is null or tenant_id = any(${ids}::uuid[])
+    or tenant_id in (select unnest(t.path) from tenants t where t.id = any(${ids}::uuid[])))`
 }
 
 function ownedBy(scope: TenantScope) {
   return sql<boolean>`(tenant_id = any(${[...scope.tenantIds]}::uuid[]) and not is_builtin)`
 }
 
-/** Built-in roles and the custom roles of the scope's tenants. */
+/** Built-in roles, the custom roles of the scope's tenants and of their ancestors. */
 export async function listRoles(trx: Tx, scope: TenantScope) {
   requireTenantScope(scope)
   return trx.selectFrom('roles').select(roleColumns).where(visibleTo(scope))

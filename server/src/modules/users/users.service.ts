@@ -35,7 +35,7 @@ export function createUsersService({ db }: { db: Database }) {
   async function grantableRole(trx: Tx, acting: Acting, authority: Authority, { tenantId, roleId }: MembershipRequest) {
     const tenant = await store.findTenant(trx, acting.tenant.scope, tenantId)
     if (!tenant) throw new AppError('TENANT_NOT_FOUND')
-    const role = await store.findRole(trx, acting.tenant.scope, roleId)
+    const role = await store.findRole(trx, acting.tenant.scope, roleId, tenant.path)
     if (!role || (role.tenant_id !== null && !tenant.path.includes(role.tenant_id))) throw new AppError('ROLE_NOT_FOUND')
     requireCanGrant(authority, role)
     return role

@@ -95,12 +95,15 @@ export async function findTenant(trx: Tx, scope: TenantScope, tenantId: string) 
     .where('id', '=', tenantId).where(anyOf('id', scope.tenantIds)).executeTakeFirst()
 }
 
-/** A built-in role, or a custom role of a tenant inside the scope. */
-export async function findRole(trx: Tx, scope: TenantScope, roleId: string) {
+/**
+ * A built-in role, or a custom role of a tenant inside the scope or of an ancestor of `tenantPath`
+ * (the path of the tenant the membership is for: a unit may grant its center's custom roles).
+ */
+export async function findRole(trx: Tx, scope: TenantScope, roleId: string, tenantPath: readonly string[] = []) {
   requireTenantScope(scope)
   return trx.selectFrom('roles').select(['id', 'tenant_id', 'code', 'name', 'permissions', 'is_builtin'])
     .where('id', '=', roleId)
-    .where((eb) => eb.or([eb('tenant_id', 'is', null), anyOf('tenant_id', scope.tenantIds)]))
+    .where((eb) => eb.or([eb('tenant_id', 'is', null), anyOf('tenant_id', [...scope.tenantIds, ...tenantPath])]))
     .executeTakeFirst()
 }
 export type RoleRow = NonNullable<Awaited<ReturnType<typeof findRole>>>

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Typography } from 'antd'
+import { Alert, App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd'
 import type { TableColumnsType } from 'antd'
 import { PlusOutlined } from '@ant-design/icons'
 import { ApiError } from '../../api/client'
@@ -44,7 +44,9 @@ export function RolesPage() {
       render: (name: string, role) => (
         <Space size={6}>
           <Typography.Text strong>{name}</Typography.Text>
-          {role.isBuiltin ? <Tag color="geekblue">{t('roles.builtinTag')}</Tag> : <Tag color="cyan">{t('roles.customTag')}</Tag>}
+          {role.isBuiltin ? <Tag color="geekblue">{t('roles.builtinTag')}</Tag>
+            : role.isInherited ? <Tooltip title={t('roles.inheritedHint')}><Tag color="purple">{t('roles.inheritedTag')}</Tag></Tooltip>
+              : <Tag color="cyan">{t('roles.customTag')}</Tag>}
         </Space>
       ),
     },
@@ -59,7 +61,7 @@ export function RolesPage() {
       width: 160,
       fixed: pin ? 'right' : undefined,
       render: (_, role) =>
-        role.isBuiltin ? (
+        role.isBuiltin || role.isInherited ? (
           <Button
             type="link"
             size="small"
