@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
+import { Redis } from 'ioredis'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyStatic from '@fastify/static'
@@ -50,6 +51,20 @@ function requestIdFrom(header: unknown): string {
   return typeof header === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(header) ? header : crypto.randomUUID()
 }
 
+/**
+ * Where the rate-limit counters live: in this process by default; in Redis when RONGMEI_REDIS_URL
+ * is set, so several processes behind a load balancer count each address once. When Redis cannot
+ * be reached the limit is skipped (logged) rather than refusing every sign-in: the account lockout,
+ * kept in the database, still holds.
+ */
+function rateLimitStore(app: FastifyInstance, config: Config) {
+  if (!config.redisUrl) return {}
+  const redis = new Redis(config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+  redis.on('error', (err) => app.log.warn({ err }, 'rate-limit store (Redis) unavailable: limits are skipped until it is back'))
+  app.addHook('onClose', async () => { redis.disconnect() })
+  return { redis, nameSpace: 'rongmei-rate-limit:', skipOnError: true }
+}
+
 /** Builds the Fastify app: kernel plugins, then every module's routes under /api/v1. */
 export async function buildApp({ config, db }: { config: Config; db: Database }): Promise<FastifyInstance> {
   const fastPath = createSiteFastPath({ genReqId: (req) => requestIdFrom(req.headers['x-request-id']) })
@@ -86,7 +101,11 @@ export async function buildApp({ config, db }: { config: Config; db: Database })
       },
     },
   })
-  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, message: `Too many requests, retry in ${ctx.after}` }) })
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, message: `Too many requests, retry in ${ctx.after}` }),
+    ...rateLimitStore(app, config),
+  })
   await app.register(swagger, {
     openapi: {
       info: { title: 'Rongmei 融媒 API', version: '1' },

@@ -23,6 +23,8 @@ const ConfigSchema = Type.Object({
   trustProxy: Type.Boolean(),
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
   loginRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Shared store of the rate-limit counters when several processes serve (redis:// or rediss://). */
+  redisUrl: Type.Optional(Type.String()),
   /** Embedded database only: hours between rounds of VACUUM (ANALYZE) over every table (0: never; db/maintenance.ts). */
   embeddedMaintenanceHours: Type.Number({ minimum: 0, maximum: 24 * 30 }),
   /** Per client IP and minute: citizens' submissions, lookups and ratings (reads get 12 times as many). */
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: flag(env.RONGMEI_TRUST_PROXY, false),
     bodyLimitBytes: int(env.RONGMEI_BODY_LIMIT_BYTES, 1024 * 1024),
     loginRateLimitPerMinute: int(env.RONGMEI_LOGIN_RATE_LIMIT, 20),
+    redisUrl: env.RONGMEI_REDIS_URL || undefined,
     embeddedMaintenanceHours: env.RONGMEI_EMBEDDED_MAINTENANCE_HOURS ? Number(env.RONGMEI_EMBEDDED_MAINTENANCE_HOURS) : 6,
     publicRateLimitPerMinute: int(env.RONGMEI_PUBLIC_RATE_LIMIT, 10),
     open311RateLimitPerMinute: int(env.RONGMEI_OPEN311_RATE_LIMIT, 120),
@@ -131,6 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     for (const [key, name] of [['s3Endpoint', 'RONGMEI_S3_ENDPOINT'], ['s3Bucket', 'RONGMEI_S3_BUCKET'], ['s3AccessKey', 'RONGMEI_S3_ACCESS_KEY'], ['s3SecretKey', 'RONGMEI_S3_SECRET_KEY']] as const) {
       if (!config[key]) errors.push({ instancePath: `/${key}`, message: `${name} is required when RONGMEI_STORAGE=s3` } as (typeof errors)[number])
     }
+  }
+  if (config.redisUrl !== undefined && !/^rediss?:\/\/[^/]/.test(config.redisUrl)) {
+    errors.push({ instancePath: '/redisUrl', message: `RONGMEI_REDIS_URL must be a redis:// or rediss:// URL, such as redis://cache.internal:6379 (got ${JSON.stringify(config.redisUrl)})` } as (typeof errors)[number])
   }
   const publicUrl = typeof config.publicUrl === 'string' ? normalizePublicUrl(config.publicUrl) : null
   if (publicUrl === null) {
