@@ -83,7 +83,11 @@ describe('tickets console', () => {
 
   it('lets the dispatcher route it to the suggested department', async () => {
     const page = await openAs('district-a.dispatcher')
-    await page.goto(`${server.baseUrl}/console/tickets/inbox`)
+    // The 工作台 counts it under 我的待办 and leads to the inbox.
+    const inboxTile = page.getByTestId('home-work-ticketsInbox')
+    await expect.poll(async () => Number((await inboxTile.locator('.ant-statistic-content-value').innerText()).replace('+', '')), { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
+    await inboxTile.click()
+    await page.waitForURL(/\/console\/tickets\/inbox$/)
     const row = page.locator(`[data-testid="ticket-row"][data-number="${number}"]`)
     await row.waitFor()
     await shoot(page, 'tickets-inbox-flow')

@@ -9,6 +9,7 @@ import { TenantKindTag } from '../../components/TenantKindTag'
 import { formatDate } from '../../lib/time'
 import { t } from '../../i18n'
 import { ModulesCard } from './ModulesCard'
+import { WorkCard } from './WorkCard'
 
 export function DashboardPage() {
   const { data: me } = useMe()
@@ -38,6 +39,8 @@ export function DashboardPage() {
           <Alert type="warning" showIcon title={t('home.noTenant')} />
         )}
       </Card>
+
+      {tenant && <WorkCard />}
 
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
