@@ -60,7 +60,13 @@ function requestIdFrom(header: unknown): string {
 function rateLimitStore(app: FastifyInstance, config: Config) {
   if (!config.redisUrl) return {}
   const redis = new Redis(config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
-  redis.on('error', (err) => app.log.warn({ err }, 'rate-limit store (Redis) unavailable: limits are skipped until it is back'))
+  // ioredis retries every ~2 s while Redis is down: one warning a minute says it without flooding the log.
+  let warnedAt = 0
+  redis.on('error', (err) => {
+    if (Date.now() - warnedAt < 60_000) return
+    warnedAt = Date.now()
+    app.log.warn({ err }, 'rate-limit store (Redis) unavailable: limits are skipped until it is back')
+  })
   app.addHook('onClose', async () => { redis.disconnect() })
   return { redis, nameSpace: 'rongmei-rate-limit:', skipOnError: true }
 }

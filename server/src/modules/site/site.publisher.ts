@@ -160,12 +160,11 @@ export function createSitePublisher(deps: { db: Database }) {
 }
 
 /**
- * Drops the center's cached pages now and again after the commit: a request in between still
- * reads the old revision (the new one is not committed) and would otherwise keep the old page
- * for up to the revision TTL; a rolled-back publication leaves only a harmless early drop.
+ * Drops the center's cached pages once the publication has committed. Dropped any earlier, a
+ * request on another connection could still read the old revision (the new one not yet
+ * committed) and keep the old page for up to the revision TTL; a rollback drops nothing.
  */
 function invalidateOnCommit(trx: Tx, centerId: string): void {
-  sitePageCache.invalidate(centerId)
   afterCommit(trx, () => sitePageCache.invalidate(centerId))
 }
 
